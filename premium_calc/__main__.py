@@ -1,0 +1,3 @@
+from premium_calc.cli import main
+
+main()

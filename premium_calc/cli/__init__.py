@@ -1,0 +1,23 @@
+"""The ``premium-calc`` command line: a thin layer over the public API.
+
+Commands live in sub-modules that register themselves on :data:`app`. Heavy modules (the
+rate book, pydantic models, rich tables, matplotlib) are imported inside the commands, so
+``premium-calc --help`` and one calculation start fast.
+"""
+
+from __future__ import annotations
+
+from ._common import app
+
+# Register the commands (each module only imports typer at import time).
+from . import calc as _calc  # noqa: E402,F401
+from . import history as _history  # noqa: E402,F401
+from . import rates as _rates  # noqa: E402,F401
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,114 @@
+"""Shared pieces of the CLI: the app, common options, error handling, output helpers."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from ..ratebook import RateBook
+
+from .._version import __version__
+
+app = typer.Typer(
+    name="premium-calc",
+    help=(
+        "Can we still afford resident medical insurance? Premiums of China's urban-rural"
+        " resident medical insurance (城乡居民基本医疗保险) by region and year, what a household"
+        " pays and how heavy that is against its income. Every number carries its source."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+RatesDirOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rates-dir",
+        help="Extra rate directory overlaying the bundled rates (repeatable; also"
+        " PREMIUM_CALC_RATES=dir1:dir2).",
+        show_default=False,
+    ),
+]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of labels: zh or en.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (amounts as exact strings).")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from ..ratebook import data_version
+
+        typer.echo(f"premium-calc {__version__} (rate data {data_version()})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Premiums, subsidies and burden of China's resident medical insurance."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn PremiumCalcError into a one-line message on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from ..errors import PremiumCalcError
+
+        try:
+            return func(*args, **kwargs)
+        except PremiumCalcError as exc:
+            fail(str(exc))
+        except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+    return wrapper
+
+
+def fail(message: str, code: int = 2) -> Any:
+    """Print ``error: message`` to stderr and exit."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def get_book(rates_dir: list[Path] | None) -> RateBook:
+    from ..ratebook import RateBook
+
+    return RateBook(rates_dir or ())
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def echo_json(data: Any) -> None:
+    from ..render import to_json
+
+    typer.echo(to_json(data))

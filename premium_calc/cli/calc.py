@@ -1,0 +1,193 @@
+"""``premium-calc calc`` and ``premium-calc regions``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import (
+    CsvOption,
+    JsonOption,
+    Lang,
+    LangOption,
+    RatesDirOption,
+    app,
+    console,
+    echo_json,
+    fail,
+    get_book,
+    user_errors,
+)
+
+MEMBER_HELP = (
+    "One per person: AGE[:flag,...] or BIRTHDATE[:flag,...], e.g. 45, 12:student, 55:female,"
+    " 72:dibao, 2007-03-01:college. Flags: male, female, student, college, employee (covered"
+    " by employee insurance), disabled1..disabled4, and assisted groups: tekun, orphan, dibao,"
+    " dibao_edge, monitored, returned_poverty, poverty_exit, low_income, youfu,"
+    " family_planning, border."
+)
+
+
+def parse_thresholds(raw: str | None) -> list[object]:
+    from decimal import Decimal, InvalidOperation
+
+    from ..burden import DEFAULT_THRESHOLDS
+
+    if raw is None:
+        return list(DEFAULT_THRESHOLDS)
+    out = []
+    for part in raw.split(","):
+        text = part.strip()
+        try:
+            value = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+        except InvalidOperation:
+            fail(f"--thresholds: {text!r} is not a number (expected e.g. 5%,10% or 0.05,0.1)")
+        if not 0 < value < 1:
+            fail(f"--thresholds: {text!r} is out of range (expected a share between 0 and 1)")
+        out.append(value)
+    return sorted(out)
+
+
+@app.command()
+@user_errors
+def calc(
+    region: Annotated[
+        str | None,
+        typer.Option("--region", "-r", help="Region id (cn/guizhou/bijie) or name (毕节, Bijie)."),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="Coverage year (the year the cover applies to).")
+    ] = None,
+    member: Annotated[
+        list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
+    ] = None,
+    household: Annotated[
+        Path | None,
+        typer.Option("--household", help="Household file (.toml or .json) instead of --member."),
+    ] = None,
+    income: Annotated[
+        str | None,
+        typer.Option("--income", "-i", help="Annual household income in yuan (default: a statistic)."),
+    ] = None,
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="Optional tier where the region has them (default: cheapest).")
+    ] = None,
+    late: Annotated[
+        bool, typer.Option("--late", help="Enrol outside the collection window (late-enrollment amount).")
+    ] = False,
+    statistic: Annotated[
+        str,
+        typer.Option(
+            "--income-stat",
+            help="Income statistic when no --income: rural, urban, all, or quintile q1..q5.",
+        ),
+    ] = "rural",
+    thresholds: Annotated[
+        str | None, typer.Option("--thresholds", help="Burden thresholds, e.g. 5%,10% (default).")
+    ] = None,
+    lang: LangOption = Lang.en,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+    rates_dir: RatesDirOption = None,
+) -> None:
+    """What a household pays for resident medical insurance, and how heavy that is.
+
+    Example: premium-calc calc --region 毕节 --year 2025 --member 45 --member 42:female
+    --member 12:student --member 70 --income 14000
+    """
+    from ..burden import assess
+    from ..household import build_household, load_household_file
+
+    spec_region, spec_year, spec_tier = None, None, None
+    if household is not None:
+        if member:
+            fail("give --member or --household, not both")
+        spec = load_household_file(household)
+        hh = spec.household()
+        spec_region, spec_year, spec_tier = spec.region, spec.year, spec.tier
+        if income is not None:
+            hh = build_household(hh.members, income)
+    else:
+        if not member:
+            fail("no household: give --member AGE[:flag,...] once per person, or --household FILE")
+        hh = build_household(member, income)
+    region = region or spec_region
+    year = year or spec_year
+    if region is None:
+        fail("no region: give --region (an id such as cn/hunan, or a name such as 湖南)")
+    if year is None:
+        fail("no year: give --year (the coverage year, e.g. 2025)")
+    book = get_book(rates_dir)
+    result = assess(
+        book,
+        region,
+        year,
+        hh,
+        tier=tier or spec_tier,
+        late=late,
+        statistic=statistic,
+        thresholds=parse_thresholds(thresholds),  # type: ignore[arg-type]
+    )
+    if json_out:
+        echo_json(result)
+    elif csv_out:
+        from ..render import assessment_rows, to_csv
+
+        typer.echo(to_csv(assessment_rows(result)), nl=False)
+    else:
+        from ..render import assessment_table
+
+        console().print(assessment_table(result, lang.value))
+
+
+def _year_ranges(years: list[int]) -> str:
+    if not years:
+        return "-"
+    out: list[str] = []
+    start = prev = years[0]
+    for y in years[1:] + [0]:
+        if y == prev + 1:
+            prev = y
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = y
+    return ", ".join(out)
+
+
+@app.command()
+@user_errors
+def regions(
+    lang: LangOption = Lang.en,
+    json_out: JsonOption = False,
+    rates_dir: RatesDirOption = None,
+) -> None:
+    """List the regions with their coverage years."""
+    book = get_book(rates_dir)
+    rows = []
+    for region in book.regions():
+        info = region.data.region
+        rows.append(
+            {
+                "id": region.id,
+                "name_zh": info.name.zh,
+                "name_en": info.name.en,
+                "level": info.level,
+                "parent": info.parent,
+                "years": region.years(),
+                "file": str(region.path),
+            }
+        )
+    if json_out:
+        echo_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title="premium-calc regions" if lang == Lang.en else "地区")
+    for col in ("id", "名称" if lang == Lang.zh else "name", "level", "years"):
+        table.add_column(col)
+    for row in rows:
+        name = row["name_zh"] if lang == Lang.zh else f"{row['name_en']} ({row['name_zh']})"
+        table.add_row(str(row["id"]), str(name), str(row["level"]), _year_ranges(list(row["years"])))  # type: ignore[arg-type]
+    console().print(table)

@@ -1,0 +1,3 @@
+"""``premium-calc history`` and ``premium-calc compare`` (historical growth)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""``premium-calc rates ...``: validate, show, explain, diff and edit rate files."""
+
+from __future__ import annotations

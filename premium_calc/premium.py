@@ -1,0 +1,334 @@
+"""Apply a resolved :class:`~premium_calc.ratebook.Schedule` to one household.
+
+Money is exact :class:`~decimal.Decimal`. Rounding rule: a per-person amount that a formula
+produces with more than two decimals (a share of a base, a share of the gross) is rounded
+half-up to the fen, once, where it is produced; totals are exact sums of those amounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .errors import DataMissingError, HouseholdError, MissingFactError
+from .household import Household, Member
+from .ratebook import Schedule, ScheduleAssist, ScheduleCategory
+from .schema import Condition, Name, SexAges, Source
+
+ZERO = Decimal(0)
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceRef(_Result):
+    """A source behind a result."""
+
+    title: str
+    url: str | None = None
+    confidence: Literal["high", "medium", "low"]
+
+    @classmethod
+    def of(cls, source: Source) -> SourceRef:
+        return cls(title=source.title, url=source.url, confidence=source.confidence)
+
+
+class MemberPremium(_Result):
+    """One member's premium: the category matched, gross, what assistance pays, what is paid."""
+
+    index: int
+    member: str
+    age: int
+    status: Literal["resident", "employee", "late"]
+    category: str | None
+    category_name: Name | None
+    tier: str | None
+    gross: Decimal
+    assistance: Decimal
+    paid: Decimal
+    subsidy: Decimal | None
+    assisted_rule: str | None
+    components: dict[str, Decimal]
+    confidence: Literal["high", "medium", "low"] | None
+    source: int | None
+
+
+class PremiumResult(_Result):
+    """What a household pays in one region and coverage year."""
+
+    region: str
+    region_name: Name
+    coverage_year: int
+    policy_year: int | None
+    tier: str | None
+    tiers: list[str]
+    late: bool
+    members: list[MemberPremium]
+    total_gross: Decimal
+    total_assistance: Decimal
+    total_paid: Decimal
+    total_subsidy: Decimal | None
+    national_minimum: Decimal | None
+    collection_start: dt.date | None
+    collection_end: dt.date | None
+    confidence: Literal["high", "medium", "low"]
+    sources: list[SourceRef]
+    notes: list[str]
+
+    @property
+    def resident_members(self) -> list[MemberPremium]:
+        return [m for m in self.members if m.status != "employee"]
+
+
+# --- category matching ------------------------------------------------------------------
+
+_Fact = Literal["sex", "birth date"]
+
+
+def _bound(bound: int | SexAges, sex: str) -> int:
+    return bound if isinstance(bound, int) else getattr(bound, sex)
+
+
+def _holds(cond: Condition, age: int, sex: str | None, born: dt.date, m: Member) -> bool:
+    if cond.sex is not None and cond.sex != sex:
+        return False
+    if cond.min_age is not None and age < _bound(cond.min_age, sex or "male"):
+        return False
+    if cond.max_age is not None and age > _bound(cond.max_age, sex or "male"):
+        return False
+    if cond.student is not None and cond.student != m.student:
+        return False
+    if cond.college is not None and cond.college != m.college:
+        return False
+    if cond.born_before is not None and not born < cond.born_before:
+        return False
+    return not (cond.born_on_or_after is not None and not born >= cond.born_on_or_after)
+
+
+def _needs_sex(cond: Condition) -> bool:
+    return (
+        cond.sex is not None
+        or isinstance(cond.min_age, SexAges)
+        or isinstance(cond.max_age, SexAges)
+    )
+
+
+def matches(category: ScheduleCategory, member: Member, year: int) -> bool | _Fact:
+    """Whether a member falls in a category: True, False, or the fact needed to tell."""
+    if not category.conditions:
+        return True
+    age = member.age_in(year)
+    lo, hi = member.birth_range(year)
+    outcomes: dict[tuple[str | None, dt.date], bool] = {}
+    sexes: tuple[str | None, ...] = (member.sex,) if member.sex else ("male", "female")
+    for sex, born in itertools.product(sexes, (lo, hi)):
+        outcomes[(sex, born)] = any(
+            _holds(c, age, sex if (member.sex or _needs_sex(c)) else None, born, member)
+            for c in category.conditions
+        )
+    values = set(outcomes.values())
+    if len(values) == 1:
+        return values.pop()
+    if member.sex is None and any(
+        outcomes[("male", b)] != outcomes[("female", b)] for b in (lo, hi)
+    ):
+        return "sex"
+    return "birth date"
+
+
+def match_category(schedule: Schedule, member: Member, index: int) -> ScheduleCategory:
+    """The first category of the schedule the member falls in (never a guess)."""
+    year = schedule.coverage_year
+    for category in schedule.categories:
+        result = matches(category, member, year)
+        if result is True:
+            return category
+        if result is False:
+            continue
+        raise MissingFactError(index, result, f"{schedule.region} {year} {category.id}")
+    raise DataMissingError(
+        schedule.region,
+        year,
+        f"member {index} ({member.describe()})",
+        "no category of this year covers the member",
+    )
+
+
+def best_assist(schedule: Schedule, member: Member, gross: Decimal) -> ScheduleAssist | None:
+    """The assisted rule that leaves the member paying least (no double subsidy)."""
+    rules = [
+        a
+        for a in schedule.assisted
+        if set(member.assisted) & set(a.rule.groups)
+        or (member.disability is not None and member.disability in a.rule.disability_grades)
+    ]
+    if not rules:
+        return None
+    return min(rules, key=lambda a: a.paid(gross))
+
+
+# --- calculation ------------------------------------------------------------------------
+
+
+def check_tier(schedule: Schedule, tier: str | None) -> str | None:
+    """The tier to use: the one asked for (validated) or the region's cheapest."""
+    if tier is None:
+        return schedule.default_tier
+    if not schedule.tiers:
+        raise HouseholdError(
+            f"{schedule.region} {schedule.coverage_year} has no optional tiers"
+            " (expected no --tier for this region and year)",
+            field="tier",
+        )
+    ids = schedule.tier_ids()
+    names = {t.name.zh: t.id for t in schedule.tiers} | {t.name.en.lower(): t.id for t in schedule.tiers}
+    if tier in ids:
+        return tier
+    if tier.lower() in names:
+        return names[tier.lower()]
+    raise HouseholdError(
+        f"unknown tier {tier!r} for {schedule.region} {schedule.coverage_year}"
+        f" (expected one of {', '.join(ids)})",
+        field="tier",
+    )
+
+
+def calculate(
+    schedule: Schedule,
+    household: Household,
+    *,
+    tier: str | None = None,
+    late: bool = False,
+) -> PremiumResult:
+    """Price every member of a household under a schedule.
+
+    ``late``: the household enrols outside the collection window; members without an
+    assisted rule pay the region's late-enrollment amount where the rate file has one.
+    """
+    chosen = check_tier(schedule, tier)
+    if late and schedule.late is None:
+        raise DataMissingError(
+            schedule.region,
+            schedule.coverage_year,
+            "late enrollment",
+            "the rate file records no late-enrollment amount for this year",
+        )
+    sources: list[Source] = []
+
+    def source_index(source: Source) -> int:
+        if source not in sources:
+            sources.append(source)
+        return sources.index(source)
+
+    source_index(schedule.source)
+    members: list[MemberPremium] = []
+    for index, member in enumerate(household.members, start=1):
+        age = member.age_in(schedule.coverage_year)
+        if member.employee:
+            members.append(
+                MemberPremium(
+                    index=index,
+                    member=member.describe(),
+                    age=age,
+                    status="employee",
+                    category=None,
+                    category_name=None,
+                    tier=None,
+                    gross=ZERO,
+                    assistance=ZERO,
+                    paid=ZERO,
+                    subsidy=None,
+                    assisted_rule=None,
+                    components={},
+                    confidence=None,
+                    source=None,
+                )
+            )
+            continue
+        category = match_category(schedule, member, index)
+        if category.missing is not None:
+            raise DataMissingError(
+                schedule.region, schedule.coverage_year, f"category {category.id}", category.missing
+            )
+        gross = category.amount(chosen)
+        if gross is None:
+            raise DataMissingError(
+                schedule.region,
+                schedule.coverage_year,
+                f"category {category.id} at tier {chosen}",
+                "the rate file gives no amount for this tier",
+            )
+        origin = category.amount_origin
+        subsidy = category.subsidy
+        components = dict(category.includes)
+        assist = best_assist(schedule, member, gross)
+        status: Literal["resident", "late"] = "resident"
+        if late and assist is None:
+            assert schedule.late is not None and schedule.late_origin is not None
+            gross = schedule.late.amount
+            origin = schedule.late_origin
+            subsidy = ZERO
+            status = "late"
+        paid = assist.paid(gross) if assist is not None else gross
+        src = assist.origin.source if assist is not None else origin.source
+        if assist is not None and origin.source.confidence != src.confidence:
+            # Report the weaker of the amount's and the assistance rule's confidence.
+            order = ["low", "medium", "high"]
+            src = min((src, origin.source), key=lambda s: order.index(s.confidence))
+        source_index(origin.source)
+        members.append(
+            MemberPremium(
+                index=index,
+                member=member.describe(),
+                age=age,
+                status=status,
+                category=category.id,
+                category_name=category.name,
+                tier=chosen if category.tier_amounts else None,
+                gross=gross,
+                assistance=gross - paid,
+                paid=paid,
+                subsidy=subsidy,
+                assisted_rule=assist.id if assist is not None else None,
+                components=components,
+                confidence=src.confidence,
+                source=source_index(src),
+            )
+        )
+
+    resident = [m for m in members if m.status != "employee"]
+    subsidies = [m.subsidy for m in resident]
+    order = {"low": 0, "medium": 1, "high": 2}
+    confidences = [m.confidence for m in resident if m.confidence] or [schedule.source.confidence]
+    notes = list(schedule.notes)
+    if late and schedule.late is not None and schedule.late.waiting_days is not None:
+        notes.append(f"late enrollment: cover starts after {schedule.late.waiting_days} days")
+    return PremiumResult(
+        region=schedule.region,
+        region_name=schedule.name,
+        coverage_year=schedule.coverage_year,
+        policy_year=schedule.policy_year,
+        tier=chosen,
+        tiers=schedule.tier_ids(),
+        late=late,
+        members=members,
+        total_gross=sum((m.gross for m in members), ZERO),
+        total_assistance=sum((m.assistance for m in members), ZERO),
+        total_paid=sum((m.paid for m in members), ZERO),
+        total_subsidy=(
+            sum((s for s in subsidies if s is not None), ZERO)
+            if resident and all(s is not None for s in subsidies)
+            else None
+        ),
+        national_minimum=schedule.national_minimum,
+        collection_start=schedule.collection.start if schedule.collection else None,
+        collection_end=schedule.collection.end if schedule.collection else None,
+        confidence=min(confidences, key=order.__getitem__),  # type: ignore[arg-type]
+        sources=[SourceRef.of(s) for s in sources],
+        notes=notes,
+    )
