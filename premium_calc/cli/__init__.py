@@ -12,6 +12,7 @@ from ._common import app
 # Register the commands (each module only imports typer at import time).
 from . import calc as _calc  # noqa: E402,F401
 from . import history as _history  # noqa: E402,F401
+from . import coverage as _coverage  # noqa: E402,F401
 from . import rates as _rates  # noqa: E402,F401
 
 

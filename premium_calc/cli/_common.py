@@ -31,6 +31,15 @@ app = typer.Typer(
 )
 
 
+rates_app = typer.Typer(
+    name="rates",
+    help="Work with rate files: validate, show, explain, diff, edit, coverage, schema.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(rates_app, name="rates")
+
+
 class Lang(str, Enum):
     zh = "zh"
     en = "en"
