@@ -118,9 +118,13 @@ def _needs_sex(cond: Condition) -> bool:
     )
 
 
-def matches(category: ScheduleCategory, member: Member, year: int) -> bool | _Fact:
-    """Whether a member falls in a category: True, False, or the fact needed to tell."""
-    if not category.conditions:
+def matches(
+    category: ScheduleCategory | ScheduleAssist, member: Member, year: int
+) -> bool | _Fact:
+    """Whether a member meets a category's (or assisted rule's) conditions: True, False,
+    or the fact needed to tell."""
+    conditions = category.conditions if isinstance(category, ScheduleCategory) else category.rule.conditions
+    if not conditions:
         return True
     age = member.age_in(year)
     lo, hi = member.birth_range(year)
@@ -129,7 +133,7 @@ def matches(category: ScheduleCategory, member: Member, year: int) -> bool | _Fa
     for sex, born in itertools.product(sexes, (lo, hi)):
         outcomes[(sex, born)] = any(
             _holds(c, age, sex if (member.sex or _needs_sex(c)) else None, born, member)
-            for c in category.conditions
+            for c in conditions
         )
     values = set(outcomes.values())
     if len(values) == 1:
@@ -159,14 +163,22 @@ def match_category(schedule: Schedule, member: Member, index: int) -> ScheduleCa
     )
 
 
-def best_assist(schedule: Schedule, member: Member, gross: Decimal) -> ScheduleAssist | None:
+def best_assist(
+    schedule: Schedule, member: Member, gross: Decimal, index: int = 1
+) -> ScheduleAssist | None:
     """The assisted rule that leaves the member paying least (no double subsidy)."""
-    rules = [
-        a
-        for a in schedule.assisted
-        if set(member.assisted) & set(a.rule.groups)
-        or (member.disability is not None and member.disability in a.rule.disability_grades)
-    ]
+    rules: list[ScheduleAssist] = []
+    for a in schedule.assisted:
+        in_group = set(member.assisted) & set(a.rule.groups) or (
+            member.disability is not None and member.disability in a.rule.disability_grades
+        )
+        if not in_group:
+            continue
+        held = matches(a, member, schedule.coverage_year)
+        if held is True:
+            rules.append(a)
+        elif held is not False:
+            raise MissingFactError(index, held, f"{schedule.region} {schedule.coverage_year} assisted.{a.id}")
     if not rules:
         return None
     return min(rules, key=lambda a: a.paid(gross))
@@ -266,7 +278,7 @@ def calculate(
         origin = category.amount_origin
         subsidy = category.subsidy
         components = dict(category.includes)
-        assist = best_assist(schedule, member, gross)
+        assist = best_assist(schedule, member, gross, index)
         status: Literal["resident", "late"] = "resident"
         if late and assist is None:
             assert schedule.late is not None and schedule.late_origin is not None

@@ -194,14 +194,17 @@ class AssistRule(_Model):
     Exactly one of: ``pays`` (a fixed amount the person pays), ``pays_share`` (the share
     of the gross the person pays, ``"50%"``) or ``assistance`` (a fixed amount assistance
     pays, the person pays the rest). The rule covers members in any of ``groups`` or with
-    a disability grade in ``disability_grades``. Where several rules apply, the one that
-    leaves the member paying least wins (no double subsidy).
+    a disability grade in ``disability_grades``, and, where ``when`` is set, only members for
+    whom it holds (the same tests as a category's ``when``: Kunming's 低收入家庭 rule covers
+    members aged 60+ and minors only). Where several rules apply, the one that leaves the
+    member paying least wins (no double subsidy).
     """
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: Name
     groups: list[AssistedGroup] = Field(default_factory=list)
     disability_grades: list[Annotated[int, Field(ge=1, le=4)]] = Field(default_factory=list)
+    when: Condition | list[Condition] | None = None
     pays: Money | None = None
     pays_share: Rate | None = None
     assistance: Money | None = None
@@ -219,6 +222,12 @@ class AssistRule(_Model):
         if not self.groups and not self.disability_grades:
             raise ValueError("an assisted rule needs groups or disability_grades")
         return self
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        if self.when is None:
+            return ()
+        return tuple(self.when) if isinstance(self.when, list) else (self.when,)
 
 
 class Window(_Model):
