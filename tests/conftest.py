@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from premium_calc.burden import Assessment, assess
+from premium_calc.household import build_household
+from premium_calc.ratebook import RateBook
+
+
+@pytest.fixture(autouse=True)
+def _no_user_rate_dirs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests see the bundled rates only, whatever the developer's environment says."""
+    monkeypatch.delenv("PREMIUM_CALC_RATES", raising=False)
+    yield
+
+
+@pytest.fixture(scope="session")
+def book() -> RateBook:
+    return RateBook(use_env=False)
+
+
+def price(
+    book: RateBook,
+    region: str,
+    year: int,
+    *members: str,
+    income: int | str | None = None,
+    tier: str | None = None,
+    late: bool = False,
+    statistic: str = "rural",
+) -> Assessment:
+    household = build_household(members, income)
+    return assess(book, region, year, household, tier=tier, late=late, statistic=statistic)
+
+
+def paid(result: Assessment) -> list[Decimal]:
+    return [m.paid for m in result.members]

@@ -1,0 +1,127 @@
+"""Properties of the calculation that hold for every region, year and household."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from premium_calc.burden import measure_burden
+from premium_calc.errors import DataMissingError, PremiumCalcError
+from premium_calc.household import Household, Member
+from premium_calc.premium import calculate
+from premium_calc.ratebook import RateBook, Schedule, iter_schedules
+from premium_calc.schema import ASSISTED_GROUPS
+
+BOOK = RateBook(use_env=False)
+SCHEDULES: list[Schedule] = list(iter_schedules(BOOK))
+
+
+def test_every_region_and_year_loads_and_resolves() -> None:
+    ids = BOOK.region_ids()
+    assert "cn" in ids and len(ids) >= 55  # cn + 31 provinces + 23 cities and counties
+    resolved = {(s.region, s.coverage_year) for s in SCHEDULES}
+    expected = {(r, y) for r in ids for y in BOOK.years(r)}
+    assert resolved == expected
+    for s in SCHEDULES:
+        assert s.categories, s.region
+        assert s.source.title
+        assert s.chain[0] == "cn"
+
+
+members = st.builds(
+    Member,
+    birth_date=st.dates(min_value=dt.date(1900, 1, 2), max_value=dt.date(2003, 12, 31)),
+    sex=st.sampled_from(["male", "female"]),
+    student=st.booleans(),
+    disability=st.none() | st.integers(1, 4),
+    assisted=st.lists(st.sampled_from(sorted(ASSISTED_GROUPS)), max_size=2).map(tuple),
+    employee=st.booleans(),
+)
+households = st.builds(
+    Household,
+    members=st.lists(members, min_size=1, max_size=6).map(tuple),
+    income=st.none() | st.decimals(min_value=1, max_value=10**6, places=2),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schedule=st.sampled_from(SCHEDULES), household=households)
+def test_totals_add_up_and_paid_never_exceeds_gross(schedule: Schedule, household: Household) -> None:
+    try:
+        result = calculate(schedule, household)
+    except DataMissingError:
+        return  # a category with no sourced amount: refusing is the right answer
+    assert result.total_paid == sum((m.paid for m in result.members), Decimal(0))
+    assert result.total_gross == sum((m.gross for m in result.members), Decimal(0))
+    assert result.total_gross == result.total_paid + result.total_assistance
+    for m in result.members:
+        assert Decimal(0) <= m.paid <= m.gross
+        assert m.assistance == m.gross - m.paid
+        if m.status == "employee":
+            assert m.gross == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    schedule=st.sampled_from([s for s in SCHEDULES if s.region == "cn" and s.coverage_year < 2027]),
+    n=st.integers(1, 6),
+    low=st.decimals(min_value=1, max_value=10**6, places=2),
+    extra=st.decimals(min_value=0, max_value=10**6, places=2),
+)
+def test_burden_falls_as_income_rises(schedule: Schedule, n: int, low: Decimal, extra: Decimal) -> None:
+    household = Household(members=tuple(Member(age=40) for _ in range(n)))
+    premium = calculate(schedule, household)
+    poorer = measure_burden(premium, household.model_copy(update={"income": low}))
+    richer = measure_burden(premium, household.model_copy(update={"income": low + extra}))
+    assert poorer.burden_ratio is not None and richer.burden_ratio is not None
+    assert richer.burden_ratio <= poorer.burden_ratio
+
+
+def _parent_year(schedule: Schedule) -> Schedule | None:
+    for parent in reversed(schedule.chain[:-1]):
+        if schedule.coverage_year in BOOK.years(parent):
+            return BOOK.schedule(parent, schedule.coverage_year)
+    return None
+
+
+@pytest.mark.parametrize(
+    "schedule", [s for s in SCHEDULES if s.region != "cn"], ids=lambda s: f"{s.region}-{s.coverage_year}"
+)
+def test_inheritance_is_consistent(schedule: Schedule) -> None:
+    """What a region does not set equals what its parent resolves to for the same year."""
+    region = BOOK.region(schedule.region)
+    found = region.year(schedule.coverage_year)
+    assert found is not None
+    _, entry = found
+    parent = _parent_year(schedule)
+    if parent is None:
+        return
+    if entry.category is None:
+        assert [(c.id, c.individual, dict(c.tier_amounts)) for c in schedule.categories] == [
+            (c.id, c.individual, dict(c.tier_amounts)) for c in parent.categories
+        ]
+    if entry.subsidy is None:
+        assert schedule.subsidy == parent.subsidy
+    if entry.collection is None:
+        assert schedule.collection == parent.collection
+    if entry.late is None:
+        assert schedule.late == parent.late
+    own = {a.id for a in entry.assisted or ()}
+    inherited = {a.id: a.rule for a in parent.assisted if a.id not in own}
+    assert {a.id: a.rule for a in schedule.assisted if a.id not in own} == inherited
+
+
+def test_no_unexpected_exception_for_any_single_member() -> None:
+    """Every category of every schedule prices a member built to fall in it, or refuses."""
+    for schedule in SCHEDULES:
+        for age in (0, 10, 17, 18, 30, 55, 60, 65, 70, 90):
+            for sex in ("male", "female"):
+                household = Household(members=(Member(age=age, sex=sex, student=age < 18),))
+                try:
+                    calculate(schedule, household)
+                except PremiumCalcError:
+                    pass
