@@ -33,7 +33,7 @@ DAYS_PLACES = Decimal("0.01")
 
 
 class ThresholdCheck(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     threshold: Decimal
     exceeded: bool
@@ -42,7 +42,7 @@ class ThresholdCheck(BaseModel):
 class Burden(BaseModel):
     """The premium against income."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     income: Decimal | None
     income_basis: Literal["household", "statistic", "none"]

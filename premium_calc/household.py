@@ -45,7 +45,7 @@ class Member(BaseModel):
     Give ``age`` (whole years on 1 January of the coverage year) or ``birth_date``.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     age: int | None = Field(default=None, ge=0, le=130)
     birth_date: dt.date | None = None
@@ -107,7 +107,7 @@ class Household(BaseModel):
     """Members and income. ``income`` is the annual household total in yuan; or give each
     member an ``income`` and the total is their sum."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     members: tuple[Member, ...] = Field(min_length=1)
     income: Yuan | None = None
@@ -134,7 +134,7 @@ class Household(BaseModel):
 class HouseholdFile(BaseModel):
     """A household file: the household, and optionally where and when to price it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     region: str | None = None
     year: int | None = None

@@ -392,14 +392,18 @@ class RateBook:
             yield self.region(region_id)
 
     def _name_index(self) -> dict[str, str]:
+        """Names and aliases -> region id, from each file's ``[region]`` table only.
+
+        Only the text before the first ``[[year]]`` is parsed (no validation), so finding a
+        region by name does not validate every rate file; the region found is validated
+        in full when it is used.
+        """
         with self._lock:
             if self._names is None:
                 index: dict[str, str] = {}
-                for region in self.regions():
-                    info = region.data.region
-                    keys = [info.name.zh, info.name.en, *info.aliases]
-                    for key in keys:
-                        index.setdefault(_norm(key), region.id)
+                for region_id, path in self._discover().items():
+                    for key in _header_names(path):
+                        index.setdefault(_norm(key), region_id)
                 self._names = index
             return self._names
 
@@ -482,6 +486,33 @@ class RateBook:
             return None
         amount = entry[1].category[0].individual
         return amount if isinstance(amount, Decimal) else None
+
+
+_FIRST_YEAR = re.compile(r"^\s*\[\[\s*year\s*\]\]", re.MULTILINE)
+
+
+def _header_names(path: Path) -> list[str]:
+    """The zh/en names and aliases in a rate file's header (empty if it cannot be read)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    match = _FIRST_YEAR.search(text)
+    try:
+        head = tomllib.loads(text[: match.start()] if match else text)
+    except tomllib.TOMLDecodeError:
+        return []
+    region = head.get("region")
+    if not isinstance(region, dict):
+        return []
+    names: list[str] = []
+    name = region.get("name")
+    if isinstance(name, dict):
+        names += [v for v in (name.get("zh"), name.get("en")) if isinstance(v, str)]
+    aliases = region.get("aliases")
+    if isinstance(aliases, list):
+        names += [a for a in aliases if isinstance(a, str)]
+    return names
 
 
 def _norm(text: str) -> str:

@@ -88,7 +88,7 @@ Rate = Annotated[Decimal, BeforeValidator(_to_rate), Field(ge=0, le=1)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Name(_Model):

@@ -42,7 +42,7 @@ STATISTIC_NAMES: dict[str, tuple[str, str]] = {
 class IncomeFigure(BaseModel):
     """One per-capita income figure with its provenance."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     statistic: str
     region: str
