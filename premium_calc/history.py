@@ -44,7 +44,8 @@ Arithmetic and rounding
 Everything is exact :class:`~decimal.Decimal` (context precision 28). Each figure is rounded
 once, half-up, where it is produced:
 
-* burden ratio = premium / income, to 4 decimals (0.1143 = 11.43%), as in :mod:`premium_calc.burden`;
+* burden ratio = premium / income, to 4 decimals (0.1143 = 11.43%), as in
+  :mod:`premium_calc.burden`;
 * index = value / base value x 100, to 2 decimals;
 * year-on-year change = value / previous year's value - 1, to 4 decimals (0.0870 = 8.70%);
 * multiple = last / first, to 4 decimals;
@@ -103,7 +104,9 @@ _MEASURE_NAMES: dict[str, tuple[str, str]] = {
 class NoDataInSpanError(PremiumCalcError):
     """A region has no coverage year in the span asked for."""
 
-    def __init__(self, region: str, start: int | None, end: int | None, years: Sequence[int]) -> None:
+    def __init__(
+        self, region: str, start: int | None, end: int | None, years: Sequence[int]
+    ) -> None:
         self.region = region
         self.start = start
         self.end = end
@@ -507,11 +510,11 @@ def _years_in_span(book: RateBook, region_id: str, start: int | None, end: int |
 
 
 def _peak(rows: Iterable[HistoryRow]) -> tuple[int | None, Decimal | None]:
-    best: HistoryRow | None = None
+    best: tuple[int | None, Decimal | None] = (None, None)
     for row in rows:
-        if row.burden_ratio is not None and (best is None or row.burden_ratio > best.burden_ratio):  # type: ignore[operator]
-            best = row
-    return (best.coverage_year, best.burden_ratio) if best is not None else (None, None)
+        if row.burden_ratio is not None and (best[1] is None or row.burden_ratio > best[1]):
+            best = (row.coverage_year, row.burden_ratio)
+    return best
 
 
 def _compare(rows: Sequence[HistoryRow]) -> tuple[
@@ -582,11 +585,11 @@ def _assemble(
     rows: list[HistoryRow] = []
     by_year: dict[int, tuple[_Raw, int | None]] = {}
     for raw, seg in zip(raws, seg_of, strict=True):
-        prev = by_year.get(raw.coverage_year - 1)
-        yoy_p = growth(raw.premium, prev[0].premium) if prev is not None else None
+        before = by_year.get(raw.coverage_year - 1)
+        yoy_p = growth(raw.premium, before[0].premium) if before is not None else None
         yoy_i = (
-            growth(raw.income, prev[0].income)
-            if prev is not None and seg is not None and prev[1] == seg
+            growth(raw.income, before[0].income)
+            if before is not None and seg is not None and before[1] == seg
             else None
         )
         low = raw.confidence == "low" or raw.income_confidence in LOW_INCOME_CONFIDENCE
@@ -641,7 +644,7 @@ def _assemble(
                     statistic,
                     row.income_year,
                     region=row.income_region,
-                    measure=prev.income_measure,  # type: ignore[arg-type]
+                    measure="net" if prev.income_measure == "net" else "disposable",
                 )
                 if other is not None:
                     overlap = (other.value, row.income_per_capita)
@@ -769,7 +772,10 @@ def _scheme_notes(raws: Sequence[_Raw]) -> list[str]:
 
 
 def _income_notes(
-    statistic: str, income_region: str | None, region_id: str, figures: dict[int, IncomeFigure | None]
+    statistic: str,
+    income_region: str | None,
+    region_id: str,
+    figures: dict[int, IncomeFigure | None],
 ) -> list[str]:
     notes: list[str] = []
     if income_region is None:
@@ -1039,6 +1045,7 @@ def compare_regions(
                     reference=not isinstance(reference, str) and cat.id == reference.id,
                 )
             )
+        missing: str | None
         if isinstance(reference, str):
             premium, missing, ref_cat = None, reference, None
         else:
@@ -1069,7 +1076,7 @@ def compare_regions(
                 income_measure=figure.measure,
                 income_confidence=figure.confidence,
                 burden_ratio=ratio(premium, per_capita),
-                confidence=confidence,  # type: ignore[arg-type]
+                confidence=confidence,
                 low_confidence=confidence == "low" or figure.confidence in LOW_INCOME_CONFIDENCE,
                 categories=cats,
                 notes=notes,
@@ -1084,19 +1091,26 @@ def compare_regions(
             return (1, ZERO, ZERO, row.region)
         return (0, -row.burden_ratio, -(row.premium or ZERO), row.region)
 
+    # Competition ranking (1, 2, 2, 4): equal burden and premium share a rank.
     ranked: list[ComparisonRow] = []
     rank = 0
-    for row in sorted(out, key=order):
-        if row.burden_ratio is not None:
-            rank += 1
-            ranked.append(row.model_copy(update={"rank": rank}))
-        else:
+    for position, row in enumerate(sorted(out, key=order), start=1):
+        if row.burden_ratio is None:
             ranked.append(row)
+            continue
+        prev = ranked[-1] if ranked else None
+        tied = (
+            prev is not None
+            and prev.burden_ratio == row.burden_ratio
+            and prev.premium == row.premium
+        )
+        rank = rank if tied else position
+        ranked.append(row.model_copy(update={"rank": rank}))
 
     minimum = book.national_minimum(year)
     national_subsidy: Decimal | None = None
     national: IncomeFigure | None = None
-    notes: list[str] = []
+    notes = []
     try:
         cn = book.schedule("cn", year)
         national_subsidy = cn.subsidy
