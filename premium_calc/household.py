@@ -95,7 +95,7 @@ class Member(BaseModel):
         if self.label:
             return self.label
         head = self.birth_date.isoformat() if self.birth_date else str(self.age)
-        flags = [f for f in (self.sex,) if f]
+        flags: list[str] = [f for f in (self.sex,) if f]
         flags += [f for f in ("student", "college", "employee") if getattr(self, f)]
         if self.disability:
             flags.append(f"disabled{self.disability}")

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from .errors import DataMissingError, HouseholdError, MissingFactError
 from .household import Household, Member
 from .ratebook import Schedule, ScheduleAssist, ScheduleCategory
-from .schema import Condition, Name, SexAges, Source
+from .schema import Condition, Name, SexAges, Source, weakest
 
 ZERO = Decimal(0)
 
@@ -198,11 +198,11 @@ def check_tier(schedule: Schedule, tier: str | None) -> str | None:
             field="tier",
         )
     ids = schedule.tier_ids()
-    names = {t.name.zh: t.id for t in schedule.tiers} | {t.name.en.lower(): t.id for t in schedule.tiers}
+    by_name = {t.name.zh: t.id for t in schedule.tiers} | {t.name.en.lower(): t.id for t in schedule.tiers}
     if tier in ids:
         return tier
-    if tier.lower() in names:
-        return names[tier.lower()]
+    if tier.lower() in by_name:
+        return by_name[tier.lower()]
     raise HouseholdError(
         f"unknown tier {tier!r} for {schedule.region} {schedule.coverage_year}"
         f" (expected one of {', '.join(ids)})",
@@ -288,10 +288,8 @@ def calculate(
             status = "late"
         paid = assist.paid(gross) if assist is not None else gross
         src = assist.origin.source if assist is not None else origin.source
-        if assist is not None and origin.source.confidence != src.confidence:
-            # Report the weaker of the amount's and the assistance rule's confidence.
-            order = ["low", "medium", "high"]
-            src = min((src, origin.source), key=lambda s: order.index(s.confidence))
+        if assist is not None and weakest([origin.source.confidence, src.confidence]) != src.confidence:
+            src = origin.source  # report the weaker of the amount's and the rule's sources
         source_index(origin.source)
         members.append(
             MemberPremium(
@@ -315,7 +313,6 @@ def calculate(
 
     resident = [m for m in members if m.status != "employee"]
     subsidies = [m.subsidy for m in resident]
-    order = {"low": 0, "medium": 1, "high": 2}
     confidences = [m.confidence for m in resident if m.confidence] or [schedule.source.confidence]
     notes = list(schedule.notes)
     if late and schedule.late is not None and schedule.late.waiting_days is not None:
@@ -340,7 +337,7 @@ def calculate(
         national_minimum=schedule.national_minimum,
         collection_start=schedule.collection.start if schedule.collection else None,
         collection_end=schedule.collection.end if schedule.collection else None,
-        confidence=min(confidences, key=order.__getitem__),  # type: ignore[arg-type]
+        confidence=weakest(confidences),
         sources=[SourceRef.of(s) for s in sources],
         notes=notes,
     )

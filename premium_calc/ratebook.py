@@ -41,6 +41,7 @@ from .schema import (
     Tier,
     Window,
     YearEntry,
+    weakest,
 )
 
 if sys.version_info >= (3, 11):
@@ -88,7 +89,8 @@ def read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise RateFileError(path, "the file is not UTF-8 text") from None
     try:
-        return tomllib.loads(text, parse_float=Decimal)
+        data: dict[str, Any] = tomllib.loads(text, parse_float=Decimal)
+        return data
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         pos = _TOML_POS.search(msg)
@@ -260,8 +262,7 @@ class Schedule:
     @property
     def confidence(self) -> str:
         """The lowest confidence of any value in the schedule."""
-        order = {"low": 0, "medium": 1, "high": 2}
-        return min((s.confidence for s in self.sources()), key=order.__getitem__)
+        return weakest(s.confidence for s in self.sources())
 
     def sources(self) -> list[Source]:
         """Every distinct source behind this schedule, the year's own first."""
@@ -615,11 +616,11 @@ def _resolve(book: RateBook, region_id: str, year: int) -> Schedule:
             ]
         for ai, rule in enumerate(entry.assisted or ()):
             assisted[rule.id] = ScheduleAssist(rule, origin(f"{base}.assisted[{ai}]", rule.source))
-        if entry.note and region.id != chain[0].id or entry.note and len(chain) == 1:
+        if (entry.note and region.id != chain[0].id) or (entry.note and len(chain) == 1):
             # The national file's notes are about its own sourcing; a region's are shown.
             notes.append(f"{region.id}: {entry.note}")
 
-    leaf_index, leaf_year = leaf_entry
+    _, leaf_year = leaf_entry
     resolved: list[ScheduleCategory] = []
     for layer in categories:
         cat = layer.cat

@@ -103,7 +103,10 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
         if m.status == "employee":
             category = t("employee", lang)
         else:
-            category = (m.category_name.zh if lang == "zh" else m.category_name.en) if m.category_name else m.category or ""
+            if m.category_name is not None:
+                category = m.category_name.zh if lang == "zh" else m.category_name.en
+            else:
+                category = m.category or ""
             if m.status == "late":
                 category += f" ({t('late', lang)})"
             if m.assisted_rule:
@@ -200,7 +203,7 @@ def _default(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
+        return str(value.isoformat())
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 

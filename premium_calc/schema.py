@@ -11,6 +11,7 @@ resolves a region and year into a plain :class:`~premium_calc.ratebook.Schedule`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Literal
 
@@ -24,6 +25,13 @@ from pydantic import (
 )
 
 Confidence = Literal["high", "medium", "low"]
+_CONFIDENCE_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
+
+
+def weakest(confidences: Iterable[Confidence]) -> Confidence:
+    """The lowest of some confidence levels (what a value built from them deserves)."""
+    return min(confidences, key=_CONFIDENCE_RANK.__getitem__)
+
 Sex = Literal["male", "female"]
 Level = Literal["country", "province", "city", "county"]
 

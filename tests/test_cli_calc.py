@@ -153,7 +153,8 @@ def test_user_rate_dir_overlays_bundled(tmp_path: Path) -> None:
         '  [[year.category]]\n  id = "resident"\n  individual = 420\n',
         encoding="utf-8",
     )
-    code, out, _ = run("calc", "--rates-dir", str(tmp_path), "-r", "My County", "-y", "2025", "-m", "40", "--json")
+    args = ["--rates-dir", str(tmp_path), "-r", "My County", "-y", "2025", "-m", "40", "--json"]
+    code, out, _ = run("calc", *args)
     assert code == 0, out
     data = json.loads(out)
     assert data["total_paid"] == "420"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -30,8 +31,8 @@ MEMBER_HELP = (
 )
 
 
-def parse_thresholds(raw: str | None) -> list[object]:
-    from decimal import Decimal, InvalidOperation
+def parse_thresholds(raw: str | None) -> list[Decimal]:
+    from decimal import InvalidOperation
 
     from ..burden import DEFAULT_THRESHOLDS
 
@@ -72,7 +73,9 @@ def calc(
         typer.Option("--income", "-i", help="Annual household income in yuan (default: a statistic)."),
     ] = None,
     tier: Annotated[
-        str | None, typer.Option("--tier", help="Optional tier where the region has them (default: cheapest).")
+        str | None, typer.Option(
+            "--tier", help="Optional tier where the region has them (default: the cheapest)."
+        )
     ] = None,
     late: Annotated[
         bool, typer.Option("--late", help="Enrol outside the collection window (late-enrollment amount).")
@@ -128,7 +131,7 @@ def calc(
         tier=tier or spec_tier,
         late=late,
         statistic=statistic,
-        thresholds=parse_thresholds(thresholds),  # type: ignore[arg-type]
+        thresholds=parse_thresholds(thresholds),
     )
     if json_out:
         echo_json(result)
@@ -147,7 +150,7 @@ def _year_ranges(years: list[int]) -> str:
         return "-"
     out: list[str] = []
     start = prev = years[0]
-    for y in years[1:] + [0]:
+    for y in [*years[1:], 0]:
         if y == prev + 1:
             prev = y
             continue
