@@ -7,13 +7,12 @@ rate book, pydantic models, rich tables, matplotlib) are imported inside the com
 
 from __future__ import annotations
 
-from ._common import app
-
 # Register the commands (each module only imports typer at import time).
-from . import calc as _calc  # noqa: E402,F401
-from . import history as _history  # noqa: E402,F401
-from . import coverage as _coverage  # noqa: E402,F401
-from . import rates as _rates  # noqa: E402,F401
+from . import calc as _calc  # noqa: F401
+from . import coverage as _coverage  # noqa: F401
+from . import history as _history  # noqa: F401
+from . import rates as _rates  # noqa: F401
+from ._common import app
 
 
 def main() -> None:
