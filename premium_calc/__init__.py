@@ -22,50 +22,104 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .burden import (
         DEFAULT_THRESHOLDS as DEFAULT_THRESHOLDS,
+    )
+    from .burden import (
         Assessment as Assessment,
+    )
+    from .burden import (
         Burden as Burden,
+    )
+    from .burden import (
         ThresholdCheck as ThresholdCheck,
+    )
+    from .burden import (
         assess as assess,
+    )
+    from .burden import (
         measure_burden as measure_burden,
     )
     from .errors import (
         DataMissingError as DataMissingError,
+    )
+    from .errors import (
         HouseholdError as HouseholdError,
+    )
+    from .errors import (
         MissingFactError as MissingFactError,
+    )
+    from .errors import (
         PremiumCalcError as PremiumCalcError,
+    )
+    from .errors import (
         RateFileError as RateFileError,
+    )
+    from .errors import (
         StatisticNotFoundError as StatisticNotFoundError,
+    )
+    from .errors import (
         UnknownRegionError as UnknownRegionError,
+    )
+    from .errors import (
         YearNotCoveredError as YearNotCoveredError,
     )
     from .household import (
         Household as Household,
+    )
+    from .household import (
         HouseholdFile as HouseholdFile,
+    )
+    from .household import (
         Member as Member,
+    )
+    from .household import (
         build_household as build_household,
+    )
+    from .household import (
         load_household_file as load_household_file,
+    )
+    from .household import (
         parse_member as parse_member,
     )
     from .jsonschema import (
         household_json_schema as household_json_schema,
+    )
+    from .jsonschema import (
         rate_file_json_schema as rate_file_json_schema,
+    )
+    from .jsonschema import (
         result_json_schema as result_json_schema,
     )
     from .premium import (
         MemberPremium as MemberPremium,
+    )
+    from .premium import (
         PremiumResult as PremiumResult,
+    )
+    from .premium import (
         SourceRef as SourceRef,
+    )
+    from .premium import (
         calculate as calculate,
     )
     from .ratebook import (
         RateBook as RateBook,
+    )
+    from .ratebook import (
         Schedule as Schedule,
+    )
+    from .ratebook import (
         ScheduleAssist as ScheduleAssist,
+    )
+    from .ratebook import (
         ScheduleCategory as ScheduleCategory,
+    )
+    from .ratebook import (
         data_version as data_version,
     )
     from .stats import (
         IncomeFigure as IncomeFigure,
+    )
+    from .stats import (
         IncomeStats as IncomeStats,
     )
 
