@@ -8,6 +8,7 @@ when a line is needed (an error, ``rates explain``), never on the calculation pa
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -28,8 +29,13 @@ def index_lines(text: str) -> dict[KeyPath, int]:
     counts: dict[KeyPath, int] = {}
     current: KeyPath = ()
     depth = 0  # bracket depth of a multi-line value
+    open_string: str | None = None  # delimiter of a multi-line string being skipped
     for lineno, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
+        if open_string is not None:
+            if line.count(open_string) % 2 == 1:
+                open_string = None
+            continue
         if depth > 0:
             depth += stripped.count("[") + stripped.count("{")
             depth -= stripped.count("]") + stripped.count("}")
@@ -60,6 +66,11 @@ def index_lines(text: str) -> dict[KeyPath, int]:
             path = (*current, *_split_key(key.group(1)))
             found.setdefault(path, lineno)
             value = line[key.end():]
+            delimiter = _open_multiline(value)
+            if delimiter is not None:
+                # The value continues on the next lines: skip them (they are not keys).
+                open_string = delimiter
+                continue
             value_code = value.split("#")[0] if '"' not in value else value
             opened = value_code.count("[") + value_code.count("{")
             closed = value_code.count("]") + value_code.count("}")
@@ -68,6 +79,15 @@ def index_lines(text: str) -> dict[KeyPath, int]:
             if opened > closed:
                 depth = opened - closed
     return found
+
+
+def _open_multiline(value: str) -> str | None:
+    """The delimiter of a multi-line string that ``value`` opens and does not close."""
+    stripped = value.strip()
+    for delimiter in ('"""', "'''"):
+        if stripped.startswith(delimiter) and stripped.count(delimiter) % 2 == 1:
+            return delimiter
+    return None
 
 
 def _index_inline(value: str, path: KeyPath, lineno: int, found: dict[KeyPath, int]) -> None:
@@ -103,6 +123,42 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
         if hit is not None:
             return hit
     return None
+
+
+def position_of(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
+    """``(line, column)``, both 1-based, of the longest prefix of ``path`` the file sets.
+
+    The column is that of the key's name on its line (``tier1`` in ``tiers = { tier1 =
+    400 }``), or of the first non-blank character for a table header or array entry.
+    """
+    lines = _cached_index(text)
+    clean: KeyPath = tuple(p for p in path if isinstance(p, int) or not _is_type_tag(p))
+    for end in range(len(clean), 0, -1):
+        hit = lines.get(clean[:end])
+        if hit is not None:
+            source_lines = text.splitlines()
+            line = source_lines[hit - 1] if hit <= len(source_lines) else ""
+            return hit, _column(line, clean[:end])
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_index(text: str) -> dict[KeyPath, int]:
+    """:func:`index_lines` of a text, kept for the next lookup in the same file."""
+    return index_lines(text)
+
+
+def _column(line: str, path: KeyPath) -> int:
+    last = path[-1] if path else None
+    if isinstance(last, str):
+        name = re.escape(last)
+        key = re.search(rf'(?<![A-Za-z0-9_\-"]){name}"?\s*=', line)
+        if key:
+            return key.start() + 1
+        header = re.search(rf"(?<![A-Za-z0-9_\-]){name}(?![A-Za-z0-9_\-])", line)
+        if header and line.lstrip().startswith("["):
+            return header.start() + 1
+    return len(line) - len(line.lstrip()) + 1
 
 
 def _is_type_tag(part: str) -> bool:
