@@ -102,7 +102,7 @@ _MEASURE_NAMES: dict[str, tuple[str, str]] = {
 
 
 class NoDataInSpanError(PremiumCalcError):
-    """A region has no coverage year in the span asked for."""
+    """A region has no coverage year in the span asked for (or the span is empty)."""
 
     def __init__(
         self, region: str, start: int | None, end: int | None, years: Sequence[int]
@@ -111,12 +111,22 @@ class NoDataInSpanError(PremiumCalcError):
         self.start = start
         self.end = end
         self.available = tuple(years)
-        span = f"{start if start is not None else '...'}-{end if end is not None else '...'}"
         have = ", ".join(map(str, years)) or "none"
-        super().__init__(
-            f"{region} has no rates for coverage years {span}; years available: {have}"
-            " (expected --from/--to around those years)"
-        )
+        if start is not None and end is not None and start > end:
+            message = f"the span {start}-{end} is empty (expected --from <= --to)"
+        elif not years:
+            message = f"{region} has no coverage years of its own (no [[year]] entries in its rate file)"
+        else:
+            span = (
+                f"{start}-{end}" if start is not None and end is not None
+                else f"from {start}" if start is not None
+                else f"up to {end}"
+            )
+            message = (
+                f"{region} has no rates for coverage years {span}; years available: {have}"
+                " (expected --from/--to around those years)"
+            )
+        super().__init__(message)
 
 
 class UnknownCategoryError(PremiumCalcError):
@@ -987,6 +997,37 @@ def household_series(
     )
 
 
+@dataclass(frozen=True)
+class SegmentPoint:
+    """A year of a segment with premium and income both indexed to the segment's first
+    year that has both (for charts: the only like-for-like comparison)."""
+
+    coverage_year: int
+    premium_index: Decimal | None
+    income_index: Decimal | None
+    burden_ratio: Decimal | None
+
+
+def segment_indices(history: History) -> list[tuple[Segment, list[SegmentPoint]]]:
+    """Per segment, premium and income indices rebased to the segment's first year with
+    both (``Segment.compare_first_year`` = 100). Rows without an income are left out."""
+    out: list[tuple[Segment, list[SegmentPoint]]] = []
+    for seg in history.summary.segments:
+        rows = [r for r in history.rows if r.segment == seg.index]
+        base = next((r for r in rows if r.coverage_year == seg.compare_first_year), None)
+        points = [
+            SegmentPoint(
+                coverage_year=r.coverage_year,
+                premium_index=index(r.premium, base.premium) if base else None,
+                income_index=index(r.income, base.income) if base else None,
+                burden_ratio=r.burden_ratio,
+            )
+            for r in rows
+        ]
+        out.append((seg, points))
+    return out
+
+
 # --- regions side by side ---------------------------------------------------------------
 
 
@@ -1158,4 +1199,5 @@ __all__ = [
     "household_series",
     "premium_series",
     "regions_with_year",
+    "segment_indices",
 ]

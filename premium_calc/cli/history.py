@@ -1,3 +1,285 @@
 """``premium-calc history`` and ``premium-calc compare`` (historical growth)."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ._common import (
+    CsvOption,
+    JsonOption,
+    Lang,
+    LangOption,
+    RatesDirOption,
+    app,
+    console,
+    echo_json,
+    fail,
+    get_book,
+    user_errors,
+)
+from .calc import MEMBER_HELP
+
+INCOME_HELP = (
+    "Income to measure against: a statistic (rural, urban, all, or the national all-resident"
+    " quintiles q1..q5) of the year the premium is paid in (coverage year - 1); or, with a"
+    " household, its annual income in yuan (e.g. 3500). Default: rural, or the preset's."
+)
+PRESET_HELP = (
+    "A shipped household: rural-family-q1 (four people at the national lowest quintile),"
+    " farmer-3500 (3,500 yuan a year), 1000-a-month (12,000 yuan a year)."
+)
+PlotOption = Annotated[
+    Path | None,
+    typer.Option("--plot", help="Also draw a chart to FILE.png or FILE.svg (needs premium-calc[plot]).",
+                 show_default=False),
+]
+
+
+def _parse_income(raw: str | None) -> tuple[str | None, str | None]:
+    """(statistic, amount): ``--income`` is a statistic name or a yuan amount."""
+    if raw is None:
+        return None, None
+    text = raw.strip().replace(",", "")
+    try:
+        float(text)
+    except ValueError:
+        return raw.strip().lower(), None
+    return None, text
+
+
+def _plot_note(result: Any) -> None:
+    if result.note:
+        typer.echo(f"note: {result.note}", err=True)
+
+
+@app.command()
+@user_errors
+def history(
+    region: Annotated[
+        str | None,
+        typer.Option("--region", "-r", help="Region id or name (default: cn, the national minimum)."),
+    ] = None,
+    start: Annotated[int | None, typer.Option("--from", help="First coverage year.")] = None,
+    end: Annotated[int | None, typer.Option("--to", help="Last coverage year.")] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category", "-c",
+            help="Category id (default: the category of a 40-year-old adult, the catch-all).",
+        ),
+    ] = None,
+    income: Annotated[str | None, typer.Option("--income", "-i", help=INCOME_HELP)] = None,
+    income_region: Annotated[
+        str | None,
+        typer.Option(
+            "--income-region",
+            help="Take the statistic of this region (default: the region or the ancestor with"
+            " the most years of it).",
+        ),
+    ] = None,
+    member: Annotated[
+        list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
+    ] = None,
+    household: Annotated[
+        Path | None, typer.Option("--household", help="Household file (.toml or .json).")
+    ] = None,
+    preset: Annotated[str | None, typer.Option("--preset", "-p", help=PRESET_HELP)] = None,
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="Tier for a household (default: the cheapest).")
+    ] = None,
+    plot: PlotOption = None,
+    no_chart: Annotated[
+        bool, typer.Option("--no-chart", help="No terminal chart under the table.")
+    ] = False,
+    summary_csv: Annotated[
+        bool, typer.Option("--summary-csv", help="Print the summary (span and segments) as CSV.")
+    ] = False,
+    lang: LangOption = Lang.en,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+    rates_dir: RatesDirOption = None,
+) -> None:
+    """Premiums against income over the years: index, multiple, CAGR and burden per year.
+
+    Examples: premium-calc history --region cn --from 2015 --to 2025;
+    premium-calc history --preset farmer-3500 --plot farmer.png
+    """
+    if plot is not None:
+        from ..charts import check_plot_path
+
+        check_plot_path(plot)
+    statistic, amount = _parse_income(income)
+    given = [x for x in (member, household, preset) if x]
+    if len(given) > 1:
+        fail("give one of --member, --household or --preset")
+    if amount is not None and not given:
+        fail(
+            f"--income {income}: a yuan amount needs a household (--member, --household or"
+            " --preset); for a statistic give rural, urban, all or q1..q5"
+        )
+    if tier is not None and not given:
+        fail("--tier applies to a household (--member, --household or --preset)")
+    from ..history import household_series, premium_series
+
+    book = get_book(rates_dir)
+    result: Any
+    if given:
+        from ..household import build_household, load_household_file
+
+        description: str | None = None
+        file_region: str | None = None
+        if preset is not None:
+            from ..presets import get_preset, load_preset
+
+            spec = load_preset(preset)
+            statistic = statistic or get_preset(preset).statistic
+            description = spec.description
+        elif household is not None:
+            spec = load_household_file(household)
+        else:
+            spec = None
+        if spec is not None:
+            hh = spec.household()
+            file_region = spec.region
+            tier = tier or spec.tier
+            description = description or spec.description
+            if amount is not None:
+                hh = build_household(hh.members, amount)
+        else:
+            hh = build_household(member or [], amount)
+        if category is not None:
+            fail("--category applies to a category series, not to a household")
+        result = household_series(
+            book,
+            region or file_region or "cn",
+            hh,
+            start=start,
+            end=end,
+            statistic=statistic or "rural",
+            income_region=income_region,
+            tier=tier,
+            description=description,
+        )
+    else:
+        result = premium_series(
+            book,
+            region or "cn",
+            category=category,
+            start=start,
+            end=end,
+            statistic=statistic or "rural",
+            income_region=income_region,
+        )
+    chart_result = None
+    if plot is not None:
+        from ..charts import plot_history
+
+        chart_result = plot_history(result, plot, lang.value)
+    if json_out:
+        echo_json(result)
+    elif csv_out or summary_csv:
+        from ..render import to_csv
+        from ..render_history import HISTORY_COLUMNS, SUMMARY_COLUMNS, history_rows, summary_rows
+
+        if summary_csv:
+            typer.echo(to_csv(summary_rows(result), SUMMARY_COLUMNS), nl=False)
+        else:
+            typer.echo(to_csv(history_rows(result), HISTORY_COLUMNS), nl=False)
+    else:
+        from ..render_history import history_table
+
+        out = console()
+        out.print(history_table(result, lang.value, chart=not no_chart, width=out.width))
+    if chart_result is not None:
+        _plot_note(chart_result)
+        typer.echo(f"chart: {chart_result.path}", err=True)
+
+
+@app.command()
+@user_errors
+def compare(
+    year: Annotated[int, typer.Option("--year", "-y", help="Coverage year.")],
+    region: Annotated[
+        list[str] | None,
+        typer.Option("--region", "-r", help="Region id or name (repeat for each).", show_default=False),
+    ] = None,
+    all_regions: Annotated[
+        bool, typer.Option("--all", help="Every region whose rate file has the year.")
+    ] = False,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category", "-c",
+            help="Category id to rank by (default: the category of a 40-year-old adult).",
+        ),
+    ] = None,
+    income: Annotated[
+        str,
+        typer.Option(
+            "--income", "-i",
+            help="Income statistic of each region (coverage year - 1): rural, urban, all, q1..q5.",
+        ),
+    ] = "rural",
+    plot: PlotOption = None,
+    no_chart: Annotated[
+        bool, typer.Option("--no-chart", help="No terminal chart under the table.")
+    ] = False,
+    lang: LangOption = Lang.en,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+    rates_dir: RatesDirOption = None,
+) -> None:
+    """Regions side by side in one coverage year, ranked by premium as a share of income,
+    with the national minimum as a reference line.
+
+    Example: premium-calc compare --year 2025 --region 北京 --region 上海 --region cn/hunan
+    """
+    if plot is not None:
+        from ..charts import check_plot_path
+
+        check_plot_path(plot)
+    if all_regions and region:
+        fail("give --region or --all, not both")
+    if not all_regions and not region:
+        fail("no regions: give --region once per region, or --all")
+    from ..history import check_statistic, compare_regions, regions_with_year
+
+    book = get_book(rates_dir)
+    check_statistic(income)
+    if all_regions:
+        regions = regions_with_year(book, year)
+        if not regions:
+            fail(f"no region has rates for coverage year {year}")
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(f"coverage year {year}", total=len(regions))
+            result = compare_regions(
+                book, year, regions, category=category, statistic=income,
+                progress=lambda _r: bar.advance(task),
+            )
+    else:
+        result = compare_regions(book, year, region or [], category=category, statistic=income)
+    chart_result = None
+    if plot is not None:
+        from ..charts import plot_comparison
+
+        chart_result = plot_comparison(result, plot, lang.value)
+    if json_out:
+        echo_json(result)
+    elif csv_out:
+        from ..render import to_csv
+        from ..render_history import COMPARISON_COLUMNS, comparison_rows
+
+        typer.echo(to_csv(comparison_rows(result), COMPARISON_COLUMNS), nl=False)
+    else:
+        from ..render_history import comparison_table
+
+        console().print(comparison_table(result, lang.value, chart=not no_chart))
+    if chart_result is not None:
+        _plot_note(chart_result)
+        typer.echo(f"chart: {chart_result.path}", err=True)
