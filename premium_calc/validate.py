@@ -80,6 +80,7 @@ Problems point at the line and column of the key in the file (:func:`tomlpos.pos
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -447,7 +448,7 @@ class _FileCheck:
                     " (expected policy <= coverage: coverage is the year the cover applies to)",
                 )
         years = sorted(seen)
-        for before, after in zip(years, years[1:], strict=False):
+        for before, after in itertools.pairwise(years):
             if after - before > 1:
                 gap = (
                     f"coverage year {before + 1}"
