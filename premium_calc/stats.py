@@ -152,6 +152,8 @@ class IncomeStats:
     def years(self, statistic: str, region: str = "cn") -> list[int]:
         """Years for which the statistic exists for a region."""
         if statistic.startswith("q"):
+            if region != "cn":
+                return []  # quintiles are national only (figure() has none for a province)
             self._load()
             return sorted({r.year for r in self._quintiles if r.population == "all"})
         return sorted(
