@@ -8,6 +8,7 @@ rate book, pydantic models, rich tables, matplotlib) are imported inside the com
 from __future__ import annotations
 
 # Register the commands (each module only imports typer at import time).
+from . import batch as _batch  # noqa: F401
 from . import calc as _calc  # noqa: F401
 from . import coverage as _coverage  # noqa: F401
 from . import history as _history  # noqa: F401
