@@ -94,13 +94,6 @@ ZERO = Decimal(0)
 #: Income confidence levels that get the low-confidence mark (income.toml has five levels).
 LOW_INCOME_CONFIDENCE = frozenset({"low", "medium-low"})
 
-_MEASURE_NAMES: dict[str, tuple[str, str]] = {
-    "net": ("纯收入(旧住户调查)", "net income (old separate surveys)"),
-    "disposable": ("可支配收入(城乡一体化住户调查)", "disposable income (integrated survey)"),
-    "household": ("家庭自报收入", "the household's own income"),
-}
-
-
 class NoDataInSpanError(PremiumCalcError):
     """A region has no coverage year in the span asked for (or the span is empty)."""
 
@@ -432,11 +425,6 @@ def statistic_name(statistic: str) -> Name:
     return Name(zh=zh, en=en)
 
 
-def measure_name(measure: str) -> Name:
-    zh, en = _MEASURE_NAMES.get(measure, (measure, measure))
-    return Name(zh=zh, en=en)
-
-
 def _income_figures(
     stats: IncomeStats,
     statistic: str,
@@ -457,12 +445,12 @@ def _income_figures(
     return best
 
 
-def _income_candidates(book: RateBook, schedule_chain: Sequence[str], statistic: str,
-                       income_region: str | None) -> list[str]:
+def _income_candidates(
+    book: RateBook, schedule_chain: Sequence[str], income_region: str | None
+) -> list[str]:
+    """``income_region`` if given, else the rate region and its ancestors, nearest first."""
     if income_region is not None:
         return [book.find(income_region)]
-    if statistic.startswith("q"):
-        return ["cn"]  # quintiles are national only
     return list(reversed(schedule_chain))
 
 
@@ -493,6 +481,9 @@ class _Raw:
 
 
 class _Sources:
+    """Distinct sources in order of first use; rows refer to them by 0-based index (as
+    :class:`~premium_calc.premium.MemberPremium.source` does)."""
+
     def __init__(self) -> None:
         self.items: list[Source] = []
 
@@ -501,7 +492,7 @@ class _Sources:
             return None
         if source not in self.items:
             self.items.append(source)
-        return self.items.index(source) + 1
+        return self.items.index(source)
 
     def refs(self) -> list[SourceRef]:
         return [SourceRef.of(s) for s in self.items]
@@ -878,7 +869,7 @@ def premium_series(
         assert category is not None
         raise UnknownCategoryError(region_id, category, known)
 
-    candidates = _income_candidates(book, chain, statistic, income_region)
+    candidates = _income_candidates(book, chain, income_region)
     inc_region, figures = _income_figures(
         income_stats, statistic, candidates, [y - 1 for y in years]
     )
@@ -961,7 +952,7 @@ def household_series(
             " year (no statistic)"
         )
     else:
-        candidates = _income_candidates(book, chain, statistic, income_region)
+        candidates = _income_candidates(book, chain, income_region)
         inc_region, figures = _income_figures(
             income_stats, statistic, candidates, [y - 1 for y in years]
         )

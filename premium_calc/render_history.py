@@ -32,7 +32,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "subsidy": ("财政\n补助", "subsidy"),
     "income": ("收入", "income"),
     "income_prev": ("上年\n收入", "income\nY-1"),
-    "income_year": ("收入年份", "income year"),
     "measure": ("口径", "measure"),
     "burden": ("缴费/\n收入", "burden"),
     "premium_index": ("缴费\n指数", "prem.\nindex"),
@@ -46,7 +45,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "gap": ("差距", "gap"),
     "pp_year": ("个百分点/年", "pp a year"),
     "peak": ("负担最重年份", "heaviest year"),
-    "multiple": ("倍", "x"),
     "cagr": ("年均", "CAGR"),
     "notes": ("说明", "notes"),
     "break": (
@@ -67,7 +65,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "categories": ("各类别缴费", "premium by category"),
     "ranked_by": ("排名所用类别", "the category ranked"),
     "national_min": ("国家最低个人缴费标准", "national minimum"),
-    "members": ("成员", "members"),
     "compact": (
         "终端较窄: 同比列未显示 (见 --json / --csv)",
         "narrow terminal: year-on-year columns left out (see --json / --csv)",
