@@ -1,0 +1,245 @@
+"""The coverage matrix (premium_calc.coverage) and ``premium-calc rates coverage``.
+
+The counts are those of the bundled rates, worked out from the files: the number of
+``coverage = YEAR`` entries per year (grep -r "^coverage = 2025" rates/ gives 39), the
+confidence of each resolved year (the weakest of its sources, inherited ones included).
+Adding or re-rating a region-year changes them: update the numbers and docs/data.md.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from premium_calc import PremiumCalcError, RateBook
+from premium_calc.cli import app
+from premium_calc.coverage import DEFAULT_YEARS, coverage, parse_years
+
+runner = CliRunner()
+
+# The 13 high-confidence region-years of 2024-2026 (every source behind them is high):
+HIGH_2024_2026 = {
+    ("cn", 2024), ("cn", 2025),  # national notices (2026: medium, notice number unverified)
+    ("cn/anhui/hefei", 2025), ("cn/beijing", 2025), ("cn/gansu", 2024), ("cn/hebei", 2024),
+    ("cn/henan", 2026), ("cn/hunan", 2026), ("cn/jiangsu/nanjing", 2025), ("cn/qinghai", 2025),
+    ("cn/qinghai", 2026), ("cn/shanghai", 2024), ("cn/xizang", 2025),
+}
+# Provinces pooled at city level, and Hainan: files with a [region] and no year.
+NO_YEAR_AT_ALL = [
+    "cn/fujian", "cn/guangdong", "cn/hainan", "cn/heilongjiang", "cn/jiangsu", "cn/liaoning",
+    "cn/shandong", "cn/zhejiang",
+]  # fmt: skip
+
+
+def test_counts_2024_2026(book: RateBook) -> None:
+    cov = coverage(book)
+    assert cov.years == [2024, 2025, 2026] == list(DEFAULT_YEARS)
+    c = cov.counts
+    assert c.regions == 55  # 55 rate files: cn.toml and 54 under cn/
+    assert c.years == 3
+    assert c.by_year == {2024: 26, 2025: 39, 2026: 24}  # 'coverage = YEAR' entries per year
+    assert c.entries == 89  # 26 + 39 + 24
+    assert c.missing == 76  # 55 x 3 - 89
+    assert c.by_confidence == {"high": 13, "medium": 36, "low": 40}  # 13 + 36 + 40 = 89
+    assert c.inherits == 2  # Bijie 2024 (Guizhou's), Jilin City 2025 (Jilin's)
+    assert c.regions_without_any_year == NO_YEAR_AT_ALL
+    # ... plus Suzhou, whose only year is 2022.
+    assert c.regions_without_years == sorted([*NO_YEAR_AT_ALL, "cn/jiangsu/suzhou"])
+    high = {(r.region, cell.year) for r in cov.rows for cell in r.cells if cell.confidence == "high"}
+    assert high == HIGH_2024_2026
+
+
+def test_counts_over_the_whole_range(book: RateBook) -> None:
+    cov = coverage(book, parse_years("2004-2027"))
+    c = cov.counts
+    assert c.years == 24
+    assert c.entries == 121  # every 'coverage =' line of the rate files
+    assert c.missing == 1199  # 55 x 24 - 121
+    assert c.by_year[2008] == 2  # cn and Shanghai's launch year
+    assert c.by_year[2022] == 4  # cn, Shanghai, Suzhou, Hangzhou
+    assert c.by_year[2027] == 1  # cn only (subsidy 724, individual missing)
+    assert cov.cell("cn", 2027).confidence == "low"
+
+
+def test_cells_confidence_and_inheritance(book: RateBook) -> None:
+    cov = coverage(book)
+    # Bijie 2024 has only coverage/policy/source: Guizhou's 380 and window (medium).
+    bijie = cov.cell("cn/guizhou/bijie", 2024)
+    assert bijie.exists and bijie.inherits is True and bijie.confidence == "medium"
+    # Tibet 2026: its own source is high, but the subsidy comes from cn 2026 (medium).
+    assert cov.cell("cn/xizang", 2026).confidence == "medium"
+    assert cov.cell("cn/xizang", 2026).inherits is False
+    # Hainan: no entry, nothing to trust.
+    hainan = cov.cell("cn/hainan", 2025)
+    assert (hainan.exists, hainan.confidence, hainan.inherits) == (False, None, None)
+    # Suzhou's 2022 is outside the range: listed as another year.
+    assert cov.row("cn/jiangsu/suzhou").other_years == [2022]
+    assert cov.row("cn/shanghai").other_years == [2008, 2018, 2019, 2022, 2023]
+
+
+def test_rows_in_tree_order_with_depth(book: RateBook) -> None:
+    cov = coverage(book, [2025])
+    ids = [r.region for r in cov.rows]
+    assert ids[0] == "cn"
+    assert ids.index("cn/hebei") + 1 == ids.index("cn/hebei/shijiazhuang")
+    assert ids.index("cn/hebei/shijiazhuang") + 1 == ids.index("cn/hebei/shijiazhuang/ltc_pilot")
+    depth = {r.region: r.depth for r in cov.rows}
+    assert (depth["cn"], depth["cn/hebei"], depth["cn/hebei/shijiazhuang"]) == (0, 0, 1)
+    assert depth["cn/hebei/shijiazhuang/ltc_pilot"] == 2
+    # Every child comes after its parent.
+    for row in cov.rows:
+        if row.parent is not None:
+            assert ids.index(row.parent) < ids.index(row.region)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("2025", [2025]),
+        ("2024-2026", [2024, 2025, 2026]),
+        (" 2024 - 2025 ", [2024, 2025]),
+        ("2018-2019,2024", [2018, 2019, 2024]),
+        ("2025,2024,2025", [2024, 2025]),
+    ],
+)
+def test_parse_years(text: str, years: list[int]) -> None:
+    assert parse_years(text) == years
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "'abc' is not a year range"),
+        ("2026-2024", "runs backwards"),
+        ("1999-2001", "1999 is out of range"),
+        ("2024-", "is not a year range"),
+        ("", "is not a year range"),
+    ],
+)
+def test_parse_years_errors(text: str, message: str) -> None:
+    with pytest.raises(PremiumCalcError) as info:
+        parse_years(text)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_no_years_is_an_error(book: RateBook) -> None:
+    with pytest.raises(PremiumCalcError, match="no coverage year"):
+        coverage(book, [])
+
+
+# --- CLI --------------------------------------------------------------------------------
+
+
+def invoke(*args: str, width: int = 120) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["rates", "coverage", *args], env={"COLUMNS": str(width)})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _line(out: str, region_id: str) -> str:
+    return next(line for line in out.splitlines() if f" {region_id} " in line)
+
+
+def _cells(out: str, region_id: str) -> list[str]:
+    """The cells after the id column of a region's line."""
+    tokens = _line(out, region_id).split()
+    return tokens[tokens.index(region_id) + 1 :]
+
+
+def test_cli_matrix_english() -> None:
+    code, out, _ = invoke()
+    assert code == 0
+    assert "Rate coverage, coverage years 2024-2026" in out
+    lines = out.splitlines()
+    header = next(line for line in lines if "region" in line and "2024" in line)
+    assert "2025" in header and "2026" in header and "other years" in header
+    # One line per region, cities indented under their province.
+    assert _line(out, "cn/guizhou").startswith(" Guizhou ")
+    bijie = _line(out, "cn/guizhou/bijie")
+    assert bijie.startswith("   Bijie ")
+    assert _cells(out, "cn/guizhou/bijie")[:2] == ["medium*", "low†"]  # 2024 inherits; 2025 low, marked
+    assert _line(out, "cn/hebei/shijiazhuang/ltc_pilot").startswith("     Shijiazhuang")
+    assert _cells(out, "cn/hainan") == ["·", "·", "·"]
+    assert _cells(out, "cn/qinghai") == ["·", "high", "high"]
+    assert _cells(out, "cn/jiangsu/suzhou") == ["·", "·", "·", "2022"]
+    # Counts and legend.
+    assert "55 regions x 3 years: 89 entries (high 13, medium 36, low† 40), 76 missing;" in out
+    assert "2 only inherit (*)" in out
+    assert "By year: 2024 26, 2025 39, 2026 24." in out
+    assert "No year at all (8): cn/fujian, cn/guangdong, cn/hainan" in out
+    assert "† low confidence" in out
+
+
+def test_cli_matrix_chinese_and_narrow_terminal() -> None:
+    code, out, _ = invoke("--lang", "zh", width=80)
+    assert code == 0
+    assert "费率覆盖: 待遇年度 2024-2026" in out
+    assert _cells(out, "cn/qinghai") == ["·", "高", "高"]
+    assert "55 个地区 x 3 个年度: 89 项有费率 (高 13, 中 36, 低† 40)" in out
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in out.splitlines()) <= 80  # fits; names cut, cells not
+
+
+def test_cli_wide_range_uses_letters() -> None:
+    code, out, _ = invoke("--years", "2004-2027", width=100)
+    assert code == 0
+    assert "'04" in out and "'27" in out
+    cn = _cells(out, "cn")
+    assert len(cn) == 24  # one cell a year, no other years
+    assert cn[:2] == ["H", "H"]  # 2004, 2005 high
+    assert cn[-1] == "L†"  # 2027 low (the +24 subsidy only)
+    assert "55 regions x 24 years: 121 entries" in out
+
+
+def test_cli_json() -> None:
+    code, out, _ = invoke("--json", "--years", "2025")
+    assert code == 0
+    data = json.loads(out)
+    assert data["years"] == [2025]
+    assert data["counts"]["entries"] == 39
+    assert data["counts"]["by_year"] == {"2025": 39}
+    row = next(r for r in data["rows"] if r["region"] == "cn/jilin/jilin")
+    assert row["name"] == {"zh": "吉林市", "en": "Jilin City"}
+    assert row["depth"] == 1 and row["parent"] == "cn/jilin"
+    assert row["cells"] == [{"year": 2025, "exists": True, "confidence": "low", "inherits": True}]
+    assert row["other_years"] == [2024]
+
+
+def test_cli_bad_years_exit_2() -> None:
+    code, out, err = invoke("--years", "2026-2024")
+    assert code == 2
+    assert err.startswith("error: years: '2026-2024' runs backwards")
+    assert out == ""
+
+
+def test_cli_rates_dir_overlay(tmp_path: Path) -> None:
+    # A user directory that gives Hainan a 2025 year (as a contributor would) shows up.
+    (tmp_path / "cn").mkdir()
+    (tmp_path / "cn" / "hainan.toml").write_text(
+        """
+[region]
+name = { zh = "海南省", en = "Hainan" }
+parent = "cn"
+level = "province"
+
+[[year]]
+coverage = 2025
+source = { title = "test", confidence = "low" }
+
+  [[year.category]]
+  id = "resident"
+  individual = 400
+""",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("--rates-dir", str(tmp_path), "--json")
+    assert code == 0
+    data = json.loads(out)
+    row = next(r for r in data["rows"] if r["region"] == "cn/hainan")
+    assert [c["confidence"] for c in row["cells"]] == [None, "low", None]
+    assert data["counts"]["entries"] == 90  # 89 + Hainan 2025
+    assert "cn/hainan" not in data["counts"]["regions_without_any_year"]
