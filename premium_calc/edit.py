@@ -376,6 +376,13 @@ def _newline(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
+def _same_newlines(original: str, rendered: str) -> str:
+    """New lines end like the original's where the original ends every line with CRLF."""
+    if "\r\n" in original and "\n" not in original.replace("\r\n", ""):
+        return re.sub(r"(?<!\r)\n", "\r\n", rendered)
+    return rendered
+
+
 # --- tomlkit helpers --------------------------------------------------------------------
 
 
@@ -567,7 +574,7 @@ def set_value(
     entry = doc["year"][0]
     notes: list[str] = []
     appendix = _apply_set(book, region_id, year, entry, spec, literal, source, notes)
-    new_block = _render_block(block, doc)
+    new_block = _same_newlines(block, _render_block(block, doc))
     if appendix:
         content, trailing = _split_trailing(new_block)
         nl = _newline(old_text)
@@ -612,6 +619,14 @@ def _apply_set(
     if own is None:
         return _new_tables(book, region_id, year, entry, spec, literal, source, notes)
     if spec.sub is not None:
+        if spec.field not in own:
+            seeded = _inherited_members(book, region_id, year, spec)
+            if seeded:
+                own[spec.field] = _value(_inline_text(seeded))
+                notes.append(
+                    f"category.{spec.ident}.{spec.field}: copied"
+                    f" {', '.join(k for k, _ in seeded)} from the inherited category"
+                )
         _set_member(own, spec.field, spec.sub, literal)
     else:
         if kind == "assisted" and spec.field in ("pays", "pays_share", "assistance"):
@@ -676,7 +691,7 @@ def _new_tables(
         for cat_id in ids:
             lines = ["  [[year.category]]", f"  id = {_string(cat_id)}"]
             if cat_id == spec.ident:
-                lines.append(_member_line(spec, literal))
+                lines.append(_member_line(spec, literal, _inherited_members(book, region_id, year, spec)))
                 if source is not None:
                     lines.append(f"  source = {source}")
             out.append("\n".join(lines) + "\n")
@@ -719,10 +734,28 @@ def _new_tables(
     return "\n".join(lines) + "\n"
 
 
-def _member_line(spec: KeySpec, literal: str) -> str:
+def _member_line(spec: KeySpec, literal: str, seeded: list[tuple[str, str]] | None = None) -> str:
     if spec.sub is not None:
-        return f"  {spec.field} = {{ {spec.sub} = {literal} }}"
+        pairs = [(k, v) for k, v in seeded or () if k != spec.sub]
+        keys = [k for k, _ in seeded or ()]
+        at = keys.index(spec.sub) if spec.sub in keys else len(pairs)
+        pairs.insert(at, (spec.sub, literal))
+        return f"  {spec.field} = {_inline_text(pairs)}"
     return f"  {spec.field} = {literal}"
+
+
+def _inherited_members(
+    book: RateBook, region_id: str, year: int, spec: KeySpec
+) -> list[tuple[str, str]]:
+    """The resolved tier amounts or includes of a category, as (key, literal) pairs."""
+    if spec.section != "category" or spec.field not in ("tiers", "includes"):
+        return []
+    schedule = book.schedule(region_id, year)
+    for cat in schedule.categories:
+        if cat.id == spec.ident:
+            values = cat.tier_amounts if spec.field == "tiers" else cat.includes
+            return [(k, _decimal_text(v)) for k, v in values.items()]
+    return []
 
 
 # --- new year ---------------------------------------------------------------------------
@@ -842,7 +875,7 @@ def new_year(
         f"Copied from coverage year {from_year} by premium-calc rates new-year{bump_text}"
         f"{shift_text}. Check every value against the {to_year} notice."
     )
-    new_block = _render_block(content, doc)
+    new_block = _same_newlines(content, _render_block(content, doc))
     nl = _newline(old_text)
     if not new_block.endswith(("\n", "\r")):
         new_block += nl
