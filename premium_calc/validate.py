@@ -177,7 +177,7 @@ def validate(book: RateBook, paths: Sequence[Path | str] | None = None) -> list[
     validated = {rid for rid, _ in targets if rid is not None}
     problems: list[Problem] = []
     for rid, path in targets:
-        problems += _FileCheck(book, path, rid, validated).run()
+        problems += _FileCheck(book, path, rid, validated, direct=paths is None).run()
     return sorted(problems, key=Problem.sort_key)
 
 
@@ -318,13 +318,14 @@ class _FileCheck:
         validated: set[str],
         *,
         force_overlay: bool = False,
+        direct: bool = False,
     ) -> None:
         self.book = book
         self.path = path
         self.validated = validated
         self.problems: list[Problem] = []
-        self.direct = False
-        if region_id is not None and not force_overlay:
+        self.direct = direct
+        if region_id is not None and not force_overlay and not direct:
             try:
                 self.direct = book.path_of(region_id).resolve() == path.resolve()
             except UnknownRegionError:
@@ -795,6 +796,8 @@ class _FileCheck:
             parent_schedule = book.schedule(parent, entry.coverage)
         except (YearNotCoveredError, PremiumCalcError):
             return
+        if _amounts(s) != _amounts(parent_schedule):
+            return  # the cheap comparison already differs
         mine = value_map(explain_schedule(book, s), names=False)
         theirs = value_map(explain_schedule(book, parent_schedule), names=False)
         if mine == theirs:
@@ -805,6 +808,15 @@ class _FileCheck:
                 " only coverage, policy and source in an entry that applies the parent's"
                 " standard; set only what differs)",
             )
+
+
+def _amounts(s: Schedule) -> tuple[object, ...]:
+    """The main amounts of a schedule, to compare two schedules quickly."""
+    cats = tuple(
+        (c.id, c.individual, tuple(sorted(c.tier_amounts.items())), c.missing, c.subsidy)
+        for c in s.categories
+    )
+    return (s.subsidy, cats, s.late.amount if s.late else None)
 
 
 def _money(amount: Decimal) -> str:
