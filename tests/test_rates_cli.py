@@ -285,7 +285,7 @@ def test_schema_prints_json_schema(tmp_path: Path) -> None:
     code, out, _ = run("rates", "schema")
     assert code == 0
     schema = json.loads(out)
-    assert schema["title"] == "RateFile" and "YearEntry" in schema["$defs"]
+    assert schema["title"] == "RateFile" and "YearEntry" in schema["definitions"]
     target = tmp_path / "rates.schema.json"
     code, out, _ = run("rates", "schema", "-o", str(target))
     assert code == 0 and json.loads(target.read_text(encoding="utf-8")) == schema
