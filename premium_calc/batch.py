@@ -39,7 +39,7 @@ from .schema import ASSISTED_GROUPS, Condition, SexAges
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from .household import Household
+    from .household import Household, Member
 
     BoolArray = NDArray[np.bool_]
     IntArray = NDArray[np.int64]
@@ -99,32 +99,16 @@ class MemberTable:
         cls, households: Sequence[Household], year: int, *, late: bool = False
     ) -> MemberTable:
         """Build the table from Household objects (household i gets id i)."""
-        rows: list[tuple[int, int, int, bool, bool, bool, int, int, int]] = []
-        for hid, household in enumerate(households):
-            for m in household.members:
-                born = (
-                    (m.birth_date - dt.date(1970, 1, 1)).days
-                    if m.birth_date is not None
-                    else _NO_DATE
-                )
-                mask = 0
-                for group in m.assisted:
-                    mask |= GROUP_BITS[group]
-                rows.append(
-                    (
-                        hid,
-                        m.age_in(year),
-                        {"male": _MALE, "female": _FEMALE}.get(m.sex or "", _UNKNOWN),
-                        m.student,
-                        m.college,
-                        m.employee,
-                        m.disability or 0,
-                        mask,
-                        born,
-                    )
-                )
+        rows = [
+            _member_row(hid, m, m.age_in(year))
+            for hid, household in enumerate(households)
+            for m in household.members
+        ]
+        return cls.from_rows(rows, late=late)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[_Row], *, late: bool = False) -> MemberTable:
         data = np.array(rows, dtype=np.int64).reshape(-1, 9)
-        n = data.shape[0]
         return cls(
             household=data[:, 0],
             age=data[:, 1],
@@ -135,8 +119,21 @@ class MemberTable:
             disability=data[:, 6],
             groups=data[:, 7],
             birth_date=data[:, 8],
-            late=np.full(n, late, dtype=bool),
+            late=np.full(data.shape[0], late, dtype=bool),
         )
+
+
+_Row = tuple[int, int, int, bool, bool, bool, int, int, int]
+
+
+def _member_row(hid: int, m: Member, age: int) -> _Row:
+    """One member as the integer columns of a MemberTable."""
+    mask = 0
+    for group in m.assisted:
+        mask |= GROUP_BITS[group]
+    born = (m.birth_date - dt.date(1970, 1, 1)).days if m.birth_date is not None else _NO_DATE
+    sex = {"male": _MALE, "female": _FEMALE}.get(m.sex or "", _UNKNOWN)
+    return (hid, age, sex, m.student, m.college, m.employee, m.disability or 0, mask, born)
 
 
 
@@ -356,7 +353,7 @@ def read_survey_csv(
     from .household import parse_member
 
     labels: dict[str, int] = {}
-    rows: list[tuple[int, int, int, bool, bool, bool, int, int, int]] = []
+    rows: list[_Row] = []
     income: dict[int, int] = {}
     try:
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
@@ -397,48 +394,16 @@ def read_survey_csv(
                 if value < 0:
                     raise HouseholdError(f"{where}: income: {raw_income} is negative (expected >= 0)")
                 income[hid] = income.get(hid, 0) + value
-            mask = 0
-            for group in member.assisted:
-                mask |= GROUP_BITS[group]
-            born = (
-                (member.birth_date - dt.date(1970, 1, 1)).days
-                if member.birth_date is not None
-                else _NO_DATE
-            )
             try:
                 age = member.age_in(year)
             except HouseholdError as exc:
                 raise HouseholdError(f"{where}: {exc.message}") from None
-            rows.append(
-                (
-                    hid,
-                    age,
-                    {"male": _MALE, "female": _FEMALE}.get(member.sex or "", _UNKNOWN),
-                    member.student,
-                    member.college,
-                    member.employee,
-                    member.disability or 0,
-                    mask,
-                    born,
-                )
-            )
+            rows.append(_member_row(hid, member, age))
             if progress is not None and line % 10_000 == 0:
                 progress(line - 1)
     if not rows:
         raise HouseholdError("no members (expected one row per member after the header)", file=path)
-    data = np.array(rows, dtype=np.int64)
-    table = MemberTable(
-        household=data[:, 0],
-        age=data[:, 1],
-        sex=data[:, 2],
-        student=data[:, 3].astype(bool),
-        college=data[:, 4].astype(bool),
-        employee=data[:, 5].astype(bool),
-        disability=data[:, 6],
-        groups=data[:, 7],
-        birth_date=data[:, 8],
-        late=np.full(data.shape[0], late, dtype=bool),
-    )
+    table = MemberTable.from_rows(rows, late=late)
     incomes = np.array([income.get(h, -1) for h in range(len(labels))], dtype=np.int64)
     return SurveyFile(table=table, labels=list(labels), income_fen=incomes)
 
