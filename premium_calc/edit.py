@@ -50,7 +50,7 @@ import stat
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -88,9 +88,24 @@ KEY_HELP = (
 class EditError(PremiumCalcError):
     """An edit that cannot be made; nothing was changed. ``problems`` lists what it would break."""
 
-    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+    def __init__(self, message: str, problems: Iterable[Problem] = (), headline: str = "") -> None:
         super().__init__(message)
         self.problems = tuple(problems)
+        self.headline = headline
+
+    def describe(self, shown: Callable[[str], str] = str) -> str:
+        """The message, with each problem's file shown through ``shown`` (e.g. relative)."""
+        if not self.problems or not self.headline:
+            return self.message
+        return _problem_summary(self.headline, self.problems, shown)
+
+
+def _problem_summary(
+    headline: str, problems: Sequence[Problem], shown: Callable[[str], str] = str
+) -> str:
+    listed = "; ".join(p.render(shown(p.file)) for p in problems[:3])
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return f"{headline}: {listed}{more}"
 
 
 @dataclass(frozen=True)
@@ -1038,9 +1053,8 @@ def _finish(
     problems = check_edit(book, region_id, path, old_text, new_text)
     errors = [p for p in problems if p.is_error]
     if errors:
-        shown = "; ".join(str(p) for p in errors[:3])
-        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        raise EditError(f"the edit would break {path.name}, nothing was changed: {shown}{more}", errors)
+        headline = f"the edit would break {path.name}, nothing was changed"
+        raise EditError(_problem_summary(headline, errors), errors, headline)
     warnings = tuple(p for p in problems if not p.is_error)
     result = EditResult(
         path, region_id, year, old_text, new_text, False, dry_run, tuple(notes), warnings, label

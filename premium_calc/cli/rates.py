@@ -378,19 +378,22 @@ def set_cmd(
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    from ..edit import set_value
+    from ..edit import EditError, set_value
 
-    result = set_value(
-        get_book(rates_dir),
-        region,
-        year,
-        key,
-        value,
-        source_url=source,
-        source_title=source_title,
-        confidence=confidence,
-        dry_run=dry_run,
-    )
+    try:
+        result = set_value(
+            get_book(rates_dir),
+            region,
+            year,
+            key,
+            value,
+            source_url=source,
+            source_title=source_title,
+            confidence=confidence,
+            dry_run=dry_run,
+        )
+    except EditError as exc:
+        fail(exc.describe(_shown))
     _report_edit(result, lang, json_out)
 
 
@@ -424,19 +427,22 @@ def new_year_cmd(
     --source the new year's source is a low-confidence draft. Validated before writing.
     Example: premium-calc rates new-year cn/guizhou --from 2025 --year 2026 --bump individual=+20
     """
-    from ..edit import new_year, parse_bumps
+    from ..edit import EditError, new_year, parse_bumps
 
-    result = new_year(
-        get_book(rates_dir),
-        region,
-        from_year,
-        year,
-        parse_bumps(bump or ()),
-        source_url=source,
-        source_title=source_title,
-        confidence=confidence,
-        dry_run=dry_run,
-    )
+    try:
+        result = new_year(
+            get_book(rates_dir),
+            region,
+            from_year,
+            year,
+            parse_bumps(bump or ()),
+            source_url=source,
+            source_title=source_title,
+            confidence=confidence,
+            dry_run=dry_run,
+        )
+    except EditError as exc:
+        fail(exc.describe(_shown))
     _report_edit(result, lang, json_out)
 
 
