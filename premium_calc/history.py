@@ -65,7 +65,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -510,6 +510,27 @@ def _years_in_span(book: RateBook, region_id: str, start: int | None, end: int |
     return years
 
 
+def _growth(
+    name: str,
+    first: HistoryRow | None,
+    last: HistoryRow | None,
+    value: Callable[[HistoryRow], Decimal | None],
+) -> dict[str, Any]:
+    """``{name}_first_year, _last_year, _first, _last, _multiple, _cagr`` of a span."""
+    if first is None or last is None:
+        keys = ("first_year", "last_year", "first", "last", "multiple", "cagr")
+        return {f"{name}_{k}": None for k in keys}
+    a, b = value(first), value(last)
+    return {
+        f"{name}_first_year": first.coverage_year,
+        f"{name}_last_year": last.coverage_year,
+        f"{name}_first": a,
+        f"{name}_last": b,
+        f"{name}_multiple": multiple(b, a),
+        f"{name}_cagr": cagr(a, b, last.coverage_year - first.coverage_year),
+    }
+
+
 def _peak(rows: Iterable[HistoryRow]) -> tuple[int | None, Decimal | None]:
     best: tuple[int | None, Decimal | None] = (None, None)
     for row in rows:
@@ -702,26 +723,8 @@ def _assemble(
     summary = Summary(
         first_year=first_year,
         last_year=last_year,
-        premium_first_year=p_first.coverage_year if p_first else None,
-        premium_last_year=p_last.coverage_year if p_last else None,
-        premium_first=p_first.premium if p_first else None,
-        premium_last=p_last.premium if p_last else None,
-        premium_multiple=multiple(p_last.premium, p_first.premium) if p_first and p_last else None,
-        premium_cagr=(
-            cagr(p_first.premium, p_last.premium, p_last.coverage_year - p_first.coverage_year)
-            if p_first and p_last
-            else None
-        ),
-        income_first_year=i_first.coverage_year if i_first else None,
-        income_last_year=i_last.coverage_year if i_last else None,
-        income_first=i_first.income if i_first else None,
-        income_last=i_last.income if i_last else None,
-        income_multiple=multiple(i_last.income, i_first.income) if i_first and i_last else None,
-        income_cagr=(
-            cagr(i_first.income, i_last.income, i_last.coverage_year - i_first.coverage_year)
-            if i_first and i_last
-            else None
-        ),
+        **_growth("premium", p_first, p_last, lambda r: r.premium),
+        **_growth("income", i_first, i_last, lambda r: r.income),
         compare_first_year=seg0.compare_first_year if seg0 else None,
         compare_last_year=seg0.compare_last_year if seg0 else None,
         gap_pp_per_year=seg0.gap_pp_per_year if seg0 else None,
