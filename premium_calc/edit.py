@@ -1007,35 +1007,76 @@ def _read(path: Path) -> str:
         raise EditError(f"{path}: the file is not UTF-8 text") from None
 
 
-def _signature(problem: Problem) -> tuple[str, str, str]:
-    return (problem.file, problem.rule, problem.message)
+def _coverages(text: str) -> list[object]:
+    """The coverage year of each ``[[year]]`` entry of a text (to match problems across edits)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return []
+    years = data.get("year")
+    if not isinstance(years, list):
+        return []
+    return [y.get("coverage") if isinstance(y, dict) else None for y in years]
 
 
-def check_edit(book: RateBook, region_id: str, path: Path, old_text: str, new_text: str) -> list[Problem]:
-    """Errors the new text introduces, in the file or in regions that inherit from it;
-    with the new file's warnings appended after them (``severity`` tells them apart)."""
+def _signature(problem: Problem, coverages: Sequence[object]) -> tuple[object, ...]:
+    """What identifies a problem across an edit: lines and entry indices may move, the
+    coverage year of its entry does not."""
+    m = re.match(r"year\[(\d+)\]", problem.key)
+    year = coverages[int(m[1])] if m and int(m[1]) < len(coverages) else None
+    return (problem.file, problem.rule, problem.message, year)
+
+
+def _new_only(
+    after: Sequence[Problem], after_text: str, before: Sequence[Problem], before_text: str
+) -> list[Problem]:
+    """The problems of ``after`` that ``before`` did not have."""
+    after_years, before_years = _coverages(after_text), _coverages(before_text)
+    seen = Counter(_signature(p, before_years) for p in before)
+    out: list[Problem] = []
+    for p in after:
+        sig = _signature(p, after_years)
+        if seen[sig] > 0:
+            seen[sig] -= 1
+            continue
+        out.append(p)
+    return out
+
+
+def check_edit(
+    book: RateBook, region_id: str, path: Path, old_text: str, new_text: str
+) -> list[Problem]:
+    """Errors the new text introduces, in the file or in regions that inherit from it,
+    followed by the warnings it introduces in the file (``severity`` tells them apart)."""
     from .validate import validate_descendants, validate_text
 
     new_problems = validate_text(book, path, new_text, region_id)
     old_problems = validate_text(book, path, old_text, region_id)
-    introduced = Counter(_signature(p) for p in new_problems if p.is_error)
-    introduced -= Counter(_signature(p) for p in old_problems if p.is_error)
-    errors = [p for p in new_problems if p.is_error and introduced[_signature(p)] > 0]
+    errors = _new_only(
+        [p for p in new_problems if p.is_error],
+        new_text,
+        [p for p in old_problems if p.is_error],
+        old_text,
+    )
     if not any(p.is_error for p in new_problems):
         # Only then can the new file be loaded for its children.
         with tempfile.TemporaryDirectory(prefix="premium-calc-") as tmp:
             copy = Path(tmp) / path.name
             copy.write_bytes(new_text.encode("utf-8"))
             try:
-                region = Region(region_id, path, load_rate_file(copy))
+                region: Region | None = Region(region_id, path, load_rate_file(copy))
             except RateFileError:
                 region = None
         if region is not None:
-            before = Counter(_signature(p) for p in validate_descendants(book, region_id) if p.is_error)
+            before = [p for p in validate_descendants(book, region_id) if p.is_error]
             after = [p for p in validate_descendants(book, region_id, region) if p.is_error]
-            new_counts = Counter(_signature(p) for p in after) - before
-            errors += [p for p in after if new_counts[_signature(p)] > 0]
-    warnings = [p for p in new_problems if not p.is_error]
+            errors += _new_only(after, "", before, "")
+    warnings = _new_only(
+        [p for p in new_problems if not p.is_error],
+        new_text,
+        [p for p in old_problems if not p.is_error],
+        old_text,
+    )
     return errors + warnings
 
 
