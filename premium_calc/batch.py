@@ -270,6 +270,8 @@ def price_batch(
         member = (table.groups & mask) != 0
         if r.disability_grades:
             member |= np.isin(table.disability, r.disability_grades)
+        if not r.groups and not r.disability_grades:
+            member = np.ones(len(table), dtype=bool)  # the rule selects by `when` alone
         member &= priced
         if not member.any():
             continue

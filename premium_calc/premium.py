@@ -52,6 +52,7 @@ class MemberPremium(_Result):
     assistance: Decimal
     paid: Decimal
     subsidy: Decimal | None
+    subsidy_is_national_minimum: bool = False
     assisted_rule: str | None
     components: dict[str, Decimal]
     confidence: Literal["high", "medium", "low"] | None
@@ -73,6 +74,7 @@ class PremiumResult(_Result):
     total_assistance: Decimal
     total_paid: Decimal
     total_subsidy: Decimal | None
+    subsidy_is_national_minimum: bool = False
     national_minimum: Decimal | None
     collection_start: dt.date | None
     collection_end: dt.date | None
@@ -169,7 +171,8 @@ def best_assist(
     """The assisted rule that leaves the member paying least (no double subsidy)."""
     rules: list[ScheduleAssist] = []
     for a in schedule.assisted:
-        in_group = set(member.assisted) & set(a.rule.groups) or (
+        selects_groups = bool(a.rule.groups or a.rule.disability_grades)
+        in_group = not selects_groups or set(member.assisted) & set(a.rule.groups) or (
             member.disability is not None and member.disability in a.rule.disability_grades
         )
         if not in_group:
@@ -277,6 +280,13 @@ def calculate(
             )
         origin = category.amount_origin
         subsidy = category.subsidy
+        # A region that sets no subsidy of its own inherits the national figure, which is a
+        # minimum (不低于): say so rather than present it as the local amount.
+        national_floor = (
+            schedule.region != "cn"
+            and category.subsidy_origin is not None
+            and category.subsidy_origin.region == "cn"
+        )
         components = dict(category.includes)
         assist = best_assist(schedule, member, gross, index)
         status: Literal["resident", "late"] = "resident"
@@ -285,6 +295,7 @@ def calculate(
             gross = schedule.late.amount
             origin = schedule.late_origin
             subsidy = ZERO
+            national_floor = False
             status = "late"
         paid = assist.paid(gross) if assist is not None else gross
         src = assist.origin.source if assist is not None else origin.source
@@ -304,6 +315,7 @@ def calculate(
                 assistance=gross - paid,
                 paid=paid,
                 subsidy=subsidy,
+                subsidy_is_national_minimum=national_floor,
                 assisted_rule=assist.id if assist is not None else None,
                 components=components,
                 confidence=src.confidence,
@@ -329,6 +341,7 @@ def calculate(
         total_gross=sum((m.gross for m in members), ZERO),
         total_assistance=sum((m.assistance for m in members), ZERO),
         total_paid=sum((m.paid for m in members), ZERO),
+        subsidy_is_national_minimum=any(m.subsidy_is_national_minimum for m in resident),
         total_subsidy=(
             sum((s for s in subsidies if s is not None), ZERO)
             if resident and all(s is not None for s in subsidies)

@@ -44,6 +44,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "exceeded": ("超过", "exceeded"),
     "not_exceeded": ("未超过", "not exceeded"),
     "sources": ("来源", "sources"),
+    "subsidy_floor": (
+        "本地区未单列财政补助, 显示国家最低标准(不低于)",
+        "no local subsidy figure in the sources: the national minimum (at least) is shown",
+    ),
     "confidence": ("可信度", "confidence"),
     "low_note": (
         "低可信度: 来自汇总网站或机器翻译, 请核实",
@@ -97,7 +101,10 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
     table.add_column(t("gross", lang), justify="right", footer=money(result.total_gross))
     table.add_column(t("assistance", lang), justify="right", footer=money(result.total_assistance))
     table.add_column(t("paid", lang), justify="right", footer=money(result.total_paid))
-    table.add_column(t("subsidy", lang), justify="right", footer=money(result.total_subsidy))
+    floor = "≥" if result.subsidy_is_national_minimum else ""
+    table.add_column(
+        t("subsidy", lang), justify="right", footer=floor + money(result.total_subsidy)
+    )
     any_low = False
     for m in result.members:
         if m.status == "employee":
@@ -123,7 +130,7 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
             money(m.gross) + mark,
             money(m.assistance),
             money(m.paid) + mark,
-            money(m.subsidy),
+            ("≥" if m.subsidy_is_national_minimum else "") + money(m.subsidy),
         )
     lines: list[RenderableType] = [table]
     lines.append(burden_text(result, lang))
@@ -136,6 +143,8 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
         facts.append(f"{t('window', lang)}: {start} .. {end}\n", style="dim")
     for note in result.notes:
         facts.append(f"note: {note}\n", style="dim")
+    if result.subsidy_is_national_minimum:
+        facts.append(f"≥ {t('subsidy_floor', lang)}\n", style="dim")
     lines.append(facts)
     lines.append(sources_text(result.sources, lang, any_low))
     return Group(*lines)

@@ -202,7 +202,8 @@ class AssistRule(_Model):
     Exactly one of: ``pays`` (a fixed amount the person pays), ``pays_share`` (the share
     of the gross the person pays, ``"50%"``) or ``assistance`` (a fixed amount assistance
     pays, the person pays the rest). The rule covers members in any of ``groups`` or with
-    a disability grade in ``disability_grades``, and, where ``when`` is set, only members for
+    a disability grade in ``disability_grades`` (everyone, if it names neither), and, where
+    ``when`` is set, only members for
     whom it holds (the same tests as a category's ``when``: Kunming's 低收入家庭 rule covers
     members aged 60+ and minors only). Where several rules apply, the one that leaves the
     member paying least wins (no double subsidy).
@@ -227,8 +228,8 @@ class AssistRule(_Model):
                 "an assisted rule needs exactly one of pays, pays_share, assistance"
                 f" (got {', '.join(given) or 'none'})"
             )
-        if not self.groups and not self.disability_grades:
-            raise ValueError("an assisted rule needs groups or disability_grades")
+        if not self.groups and not self.disability_grades and self.when is None:
+            raise ValueError("an assisted rule needs groups, disability_grades or when")
         return self
 
     @property

@@ -200,3 +200,23 @@ def test_missing_amount_is_an_error_not_a_guess(book: RateBook) -> None:
         price(book, "cn/shanghai", 2008, "65")
     with pytest.raises(DataMissingError):
         price(book, "cn", 2027, "40")
+
+
+def test_inherited_national_subsidy_is_marked_as_a_minimum(book: RateBook) -> None:
+    # Shenzhen sets no fiscal subsidy of its own: the national 670 (不低于) is inherited and
+    # marked as a floor; Beijing's own 2335 is not.
+    shenzhen = price(book, "深圳", 2025, "30")
+    assert shenzhen.members[0].subsidy == D(670)
+    assert shenzhen.members[0].subsidy_is_national_minimum
+    assert shenzhen.subsidy_is_national_minimum
+    beijing = price(book, "北京", 2025, "30")
+    assert not beijing.members[0].subsidy_is_national_minimum
+
+
+def test_tibet_2025_elderly_paid_by_assistance(book: RateBook) -> None:
+    # Tibet 2025 (拉萨市医保局, high): registered women 60+ / men 65+ pay nothing; a man of 62
+    # pays the cheapest tier, 220. The woman's gross stays a premium (220) paid by assistance.
+    r = price(book, "西藏", 2025, "70:female", "62:male")
+    assert [m.assisted_rule for m in r.members] == ["elderly_registered", None]
+    assert paid(r) == [D(0), D(220)]
+    assert r.members[0].assistance == D(220)
