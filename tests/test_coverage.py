@@ -44,7 +44,8 @@ def test_counts_2024_2026(book: RateBook) -> None:
     assert c.entries == 89  # 26 + 39 + 24
     assert c.missing == 76  # 55 x 3 - 89
     assert c.by_confidence == {"high": 13, "medium": 36, "low": 40}  # 13 + 36 + 40 = 89
-    assert c.inherits == 2  # Bijie 2024 (Guizhou's), Jilin City 2025 (Jilin's)
+    # Bijie 2024 and 2025 (Guizhou's), Jilin City 2025 (Jilin's), Shijiazhuang 2024 (Hebei's)
+    assert c.inherits == 4
     assert c.regions_without_any_year == NO_YEAR_AT_ALL
     # ... plus Suzhou, whose only year is 2022.
     assert c.regions_without_years == sorted([*NO_YEAR_AT_ALL, "cn/jiangsu/suzhou"])
@@ -160,14 +161,14 @@ def test_cli_matrix_english() -> None:
     assert _line(out, "cn/guizhou").startswith(" Guizhou ")
     bijie = _line(out, "cn/guizhou/bijie")
     assert bijie.startswith("   Bijie ")
-    assert _cells(out, "cn/guizhou/bijie")[:2] == ["medium*", "low†"]  # 2024 inherits; 2025 low, marked
+    assert _cells(out, "cn/guizhou/bijie")[:2] == ["medium*", "low†*"]  # both inherit; 2025 low
     assert _line(out, "cn/hebei/shijiazhuang/ltc_pilot").startswith("     Shijiazhuang")
     assert _cells(out, "cn/hainan") == ["·", "·", "·"]
     assert _cells(out, "cn/qinghai") == ["·", "high", "high"]
     assert _cells(out, "cn/jiangsu/suzhou") == ["·", "·", "·", "2022"]
     # Counts and legend.
     assert "55 regions x 3 years: 89 entries (high 13, medium 36, low† 40), 76 missing;" in out
-    assert "2 only inherit (*)" in out
+    assert "4 only inherit (*)" in out
     assert "By year: 2024 26, 2025 39, 2026 24." in out
     assert "No year at all (8): cn/fujian, cn/guangdong, cn/hainan" in out
     assert "† low confidence" in out
