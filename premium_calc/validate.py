@@ -847,7 +847,9 @@ def _schema_fix(node: object, name: str | None) -> object:
             out[key] = {k: _schema_fix(v, k) for k, v in value.items()}
         else:
             out[key] = _schema_fix(value, name)
-    if name in {"rate", "pays_share"} and out.get("type") == "string" and "pattern" in out:
+    if name in {"rate", "pays_share"} and out.get("type") == "string":
+        # A share may be written "50%" (pydantic's own decimal-string pattern, where a
+        # version emits one, would reject the percent sign).
         out["pattern"] = r"^\s*[0-9]+(\.[0-9]+)?\s*%?\s*$"
     return out
 
