@@ -44,6 +44,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "exceeded": ("超过", "exceeded"),
     "not_exceeded": ("未超过", "not exceeded"),
     "sources": ("来源", "sources"),
+    "note": ("注", "note"),
     "subsidy_floor": (
         "本地区未单列财政补助, 显示国家最低标准(不低于)",
         "no local subsidy figure in the sources: the national minimum (at least) is shown",
@@ -142,7 +143,7 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
         end = result.collection_end.isoformat() if result.collection_end else "?"
         facts.append(f"{t('window', lang)}: {start} .. {end}\n", style="dim")
     for note in result.notes:
-        facts.append(f"note: {note}\n", style="dim")
+        facts.append(f"{t('note', lang)}: {note}\n", style="dim")
     if result.subsidy_is_national_minimum:
         facts.append(f"≥ {t('subsidy_floor', lang)}\n", style="dim")
     lines.append(facts)
@@ -187,7 +188,7 @@ def burden_text(result: Assessment, lang: str) -> RenderableType:
         if checks:
             out.append(f"  {t('threshold', lang)}: {checks}\n")
     for note in b.notes:
-        out.append(f"  note: {note}\n", style="dim")
+        out.append(f"  {t('note', lang)}: {note}\n", style="dim")
     return out
 
 
