@@ -36,6 +36,9 @@ PlotOption = Annotated[
     typer.Option("--plot", help="Also draw a chart to FILE.png or FILE.svg (needs premium-calc[plot]).",
                  show_default=False),
 ]
+NoChartOption = Annotated[
+    bool, typer.Option("--no-chart", help="No terminal chart under the table.")
+]
 
 
 def _parse_income(raw: str | None) -> tuple[str | None, str | None]:
@@ -91,9 +94,7 @@ def history(
         str | None, typer.Option("--tier", help="Tier for a household (default: the cheapest).")
     ] = None,
     plot: PlotOption = None,
-    no_chart: Annotated[
-        bool, typer.Option("--no-chart", help="No terminal chart under the table.")
-    ] = False,
+    no_chart: NoChartOption = False,
     summary_csv: Annotated[
         bool, typer.Option("--summary-csv", help="Print the summary (span and segments) as CSV.")
     ] = False,
@@ -224,9 +225,7 @@ def compare(
         ),
     ] = "rural",
     plot: PlotOption = None,
-    no_chart: Annotated[
-        bool, typer.Option("--no-chart", help="No terminal chart under the table.")
-    ] = False,
+    no_chart: NoChartOption = False,
     lang: LangOption = Lang.en,
     json_out: JsonOption = False,
     csv_out: CsvOption = False,
