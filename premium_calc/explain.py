@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .ratebook import Origin, RateBook, Region, Schedule
-from .schema import Category, Condition, Name, SexAges, Source
+from .schema import Category, Condition, Name, SexAges, Source, weakest
 
 #: A value of a rate file, after inheritance.
 Scalar = Decimal | int | bool | str | dt.date
@@ -130,9 +130,8 @@ class Explanation:
 
     @property
     def confidence(self) -> str:
-        order = {"low": 0, "medium": 1, "high": 2}
         sources = [self.source, *(v.source for v in self.values)]
-        return min((s.confidence for s in sources), key=order.__getitem__)
+        return weakest(s.confidence for s in sources)
 
     def as_dict(self) -> dict[str, Any]:
         return {

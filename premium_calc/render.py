@@ -81,6 +81,22 @@ def percent(ratio: Decimal | None) -> str:
     return "-" if ratio is None else f"{ratio * 100:.2f}%"
 
 
+def year_ranges(years: Sequence[int]) -> str:
+    """``[2004, 2005, 2006, 2027]`` -> ``2004-2006, 2027`` (``-`` for none)."""
+    if not years:
+        return "-"
+    out: list[str] = []
+    start = prev = years[0]
+    for y in [*years[1:], None]:
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if y is not None:
+            start = prev = y
+    return ", ".join(out)
+
+
 def confidence_mark(confidence: str | None) -> str:
     return LOW_MARK if confidence == "low" else ""
 

@@ -7,11 +7,10 @@ carries :data:`BREAK_MARK` and a footnote says what changed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .render import LOW_MARK, money, percent, sources_text
+from .render import LOW_MARK, confidence_mark, money, percent, sources_text, year_ranges
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -191,7 +190,7 @@ def history_table(
     for row in history.rows:
         if row.coverage_year in break_years:
             table.add_section()
-        p_mark = LOW_MARK if row.confidence == "low" else ""
+        p_mark = confidence_mark(row.confidence)
         i_mark = LOW_MARK if _low_income(row) else ""
         any_low = any_low or bool(p_mark or i_mark)
         premium = (
@@ -345,7 +344,7 @@ def notes_text(
         years = ", ".join(map(str, s.missing_income_years))
         lines.append(f"{t('missing_income', lang)}: {years}")
     if s.uncovered_years:
-        lines.append(f"{t('uncovered', lang)}: {_ranges(s.uncovered_years)}")
+        lines.append(f"{t('uncovered', lang)}: {year_ranges(s.uncovered_years)}")
     if history.kind == "category":
         rule = category_rule_text(history.category, history.category_rule, lang)
     else:
@@ -371,21 +370,8 @@ def _category_years(history: History, lang: str) -> str:
             spans.setdefault(row.category, []).append(row.coverage_year)
             names[row.category] = _name(row.category_name, lang)
     return "; ".join(
-        f"{cid} = {names[cid]} ({_ranges(years)})" for cid, years in spans.items()
+        f"{cid} = {names[cid]} ({year_ranges(years)})" for cid, years in spans.items()
     ) or "-"
-
-
-def _ranges(years: Sequence[int]) -> str:
-    out: list[str] = []
-    start = prev = years[0]
-    for y in [*years[1:], None]:
-        if y is not None and y == prev + 1:
-            prev = y
-            continue
-        out.append(str(start) if start == prev else f"{start}-{prev}")
-        if y is not None:
-            start = prev = y
-    return ", ".join(out)
 
 
 def history_chart(history: History, lang: str = "en") -> RenderableType:
@@ -607,7 +593,7 @@ def comparison_table(
         listed = ", ".join(
             ("*" if cat.reference else "")
             + f"{cat.id} {money(cat.amount) if cat.amount is not None else t('missing', lang)}"
-            + (LOW_MARK if cat.confidence == "low" else "")
+            + confidence_mark(cat.confidence)
             for cat in row.categories
         )
         cats.append(f"  {row.region}: {listed}\n")

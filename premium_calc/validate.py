@@ -97,6 +97,7 @@ from .ratebook import (
     Schedule,
     load_rate_file,
 )
+from .render import money
 from .schema import RateFile, Source, YearEntry
 from .tomlpos import format_path, position_of
 
@@ -769,9 +770,9 @@ class _FileCheck:
                         self.warning(
                             "below-minimum",
                             key,
-                            f"{what} pays {_money(amount)}, below the national minimum"
-                            f" {_money(minimum)} for coverage year {s.coverage_year} (expected at"
-                            f" least {_money(minimum)}, or below_minimum = true if the notice"
+                            f"{what} pays {money(amount)}, below the national minimum"
+                            f" {money(minimum)} for coverage year {s.coverage_year} (expected at"
+                            f" least {money(minimum)}, or below_minimum = true if the notice"
                             " sets it lower)",
                         )
             if cat.includes and amounts:
@@ -781,8 +782,8 @@ class _FileCheck:
                     self.error(
                         "includes-exceeds",
                         (*where, "includes"),
-                        f"category {cat.id!r} includes {_money(total)} of other premiums, more"
-                        f" than its amount {_money(smallest)} (expected includes to be part of"
+                        f"category {cat.id!r} includes {money(total)} of other premiums, more"
+                        f" than its amount {money(smallest)} (expected includes to be part of"
                         " individual)",
                     )
 
@@ -821,12 +822,6 @@ def _amounts(s: Schedule) -> tuple[object, ...]:
         for c in s.categories
     )
     return (s.subsidy, cats, s.late.amount if s.late else None)
-
-
-def _money(amount: Decimal) -> str:
-    from .render import money
-
-    return money(amount)
 
 
 def _schema_fix(node: object, name: str | None) -> object:

@@ -145,20 +145,6 @@ def calc(
         console().print(assessment_table(result, lang.value))
 
 
-def _year_ranges(years: list[int]) -> str:
-    if not years:
-        return "-"
-    out: list[str] = []
-    start = prev = years[0]
-    for y in [*years[1:], 0]:
-        if y == prev + 1:
-            prev = y
-            continue
-        out.append(str(start) if start == prev else f"{start}-{prev}")
-        start = prev = y
-    return ", ".join(out)
-
-
 @app.command()
 @user_errors
 def regions(
@@ -187,10 +173,12 @@ def regions(
         return
     from rich.table import Table
 
+    from ..render import year_ranges
+
     table = Table(title="premium-calc regions" if lang == Lang.en else "地区")
     for col in ("id", "名称" if lang == Lang.zh else "name", "level", "years"):
         table.add_column(col)
     for row in rows:
         name = row["name_zh"] if lang == Lang.zh else f"{row['name_en']} ({row['name_zh']})"
-        table.add_row(str(row["id"]), str(name), str(row["level"]), _year_ranges(list(row["years"])))  # type: ignore[arg-type]
+        table.add_row(str(row["id"]), str(name), str(row["level"]), year_ranges(list(row["years"])))  # type: ignore[arg-type]
     console().print(table)

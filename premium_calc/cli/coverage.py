@@ -43,9 +43,9 @@ def _t(key: str, lang: str) -> str:
 
 
 def _span(years: list[int]) -> str:
-    from .calc import _year_ranges
+    from ..render import year_ranges
 
-    return _year_ranges(years)
+    return year_ranges(years)
 
 
 def cell_text(cell: CoverageCell, lang: str, short: bool = False) -> tuple[str, str]:
@@ -53,7 +53,7 @@ def cell_text(cell: CoverageCell, lang: str, short: bool = False) -> tuple[str, 
     no entry, ``*`` after an entry that only inherits its parent's amounts. ``short``: one
     letter (H/M/L) instead of the word, for wide year ranges."""
     from ..coverage import cell_kind
-    from ..render import LOW_MARK
+    from ..render import confidence_mark
 
     kind = cell_kind(cell)
     if kind == "none":
@@ -61,7 +61,7 @@ def cell_text(cell: CoverageCell, lang: str, short: bool = False) -> tuple[str, 
     label = _t(kind, lang)
     if short and lang != "zh":
         label = label[0].upper()
-    text = label + (LOW_MARK if kind == "low" else "")
+    text = label + confidence_mark(kind)
     if cell.inherits:
         text += INHERITS_MARK
     return text, _STYLES[kind]

@@ -68,9 +68,9 @@ def _shown(path: Path | str) -> str:
 
 
 def _mark(confidence: str) -> str:
-    from ..render import LOW_MARK
+    from ..render import confidence_mark
 
-    return LOW_MARK if confidence == "low" else ""
+    return confidence_mark(confidence)
 
 
 # --- validate ---------------------------------------------------------------------------
