@@ -152,7 +152,7 @@ def assess(
     figure: IncomeFigure | None = None
     notes: list[str] = []
     if household.annual_income is None:
-        income_stats = stats if stats is not None else IncomeStats(book.dirs)
+        income_stats = stats if stats is not None else book.income_stats()
         figure, notes = income_stats.for_region(statistic, year - 1, schedule.chain)
     burden = measure_burden(
         premium, household, statistic=figure, thresholds=thresholds, notes=notes

@@ -835,7 +835,7 @@ def premium_series(
     """What one member of a category pays in each of the region's coverage years, against
     the per-capita income statistic of the year it is paid in (coverage year - 1)."""
     region_id = book.find(region)
-    income_stats = stats if stats is not None else IncomeStats(book.dirs)
+    income_stats = stats if stats is not None else book.income_stats()
     statistic = check_statistic(statistic, income_stats)
     years = _years_in_span(book, region_id, start, end)
     raws: list[_Raw] = []
@@ -918,7 +918,7 @@ def household_series(
     income year Y-1 times the household size (as :func:`premium_calc.burden.assess`).
     """
     region_id = book.find(region)
-    income_stats = stats if stats is not None else IncomeStats(book.dirs)
+    income_stats = stats if stats is not None else book.income_stats()
     statistic = check_statistic(statistic, income_stats)
     years = _years_in_span(book, region_id, start, end)
     raws: list[_Raw] = []
@@ -1046,7 +1046,7 @@ def compare_regions(
 
     ``progress`` is called with each region id as it is resolved (for a progress bar).
     """
-    income_stats = stats if stats is not None else IncomeStats(book.dirs)
+    income_stats = stats if stats is not None else book.income_stats()
     statistic = check_statistic(statistic, income_stats)
     sources = _Sources()
     out: list[ComparisonRow] = []

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -43,6 +43,9 @@ from .schema import (
     YearEntry,
     weakest,
 )
+
+if TYPE_CHECKING:
+    from .stats import IncomeStats
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -348,6 +351,7 @@ class RateBook:
         self._regions: dict[str, Region] = {}
         self._schedules: dict[tuple[str, int], Schedule] = {}
         self._names: dict[str, str] | None = None
+        self._stats: IncomeStats | None = None
 
     # -- discovery
 
@@ -476,6 +480,15 @@ class RateBook:
             schedule = _resolve(self, region_id, year)
             self._schedules[key] = schedule
             return schedule
+
+    def income_stats(self) -> IncomeStats:
+        """The income statistics of this book's rate directories (read once, then shared)."""
+        from .stats import IncomeStats
+
+        with self._lock:
+            if self._stats is None:
+                self._stats = IncomeStats(self.dirs)
+            return self._stats
 
     def national_minimum(self, year: int) -> Decimal | None:
         """The national minimum individual contribution for a coverage year, if known."""
