@@ -9,10 +9,10 @@ import argparse
 import random
 import time
 
-from premium_calc.batch import MemberTable, price_batch
-from premium_calc.household import Household, Member
-from premium_calc.premium import calculate
-from premium_calc.ratebook import RateBook
+from premium_calc.household.batch import MemberTable, price_batch
+from premium_calc.household.members import Household, Member
+from premium_calc.household.premium import calculate
+from premium_calc.ratebook.book import RateBook
 
 
 def synthetic(n: int, seed: int = 1) -> list[Household]:

@@ -4,7 +4,7 @@
 
 Each run starts from a fresh :class:`~premium_calc.ratebook.RateBook` (nothing cached):
 it reads, parses and schema-checks every rate file, resolves every region and year, and
-runs every rule of :func:`premium_calc.validate.validate`. Prints the median of N runs
+runs every rule of :func:`premium_calc.upkeep.validate.validate`. Prints the median of N runs
 (aim: < 50 ms), the file count, and where the time goes (TOML parsing, schema, checks).
 """
 
@@ -19,9 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from premium_calc.ratebook import RateBook, bundled_rates_dir
-from premium_calc.schema import RateFile
-from premium_calc.validate import errors, validate
+from premium_calc.ratebook.book import RateBook
+from premium_calc.ratefiles.model import RateFile
+from premium_calc.ratefiles.reading import bundled_rates_dir
+from premium_calc.upkeep.problems import errors
+from premium_calc.upkeep.validate import validate
 
 if sys.version_info >= (3, 11):
     import tomllib

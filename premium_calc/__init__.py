@@ -20,24 +20,6 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .burden import (
-        DEFAULT_THRESHOLDS as DEFAULT_THRESHOLDS,
-    )
-    from .burden import (
-        Assessment as Assessment,
-    )
-    from .burden import (
-        Burden as Burden,
-    )
-    from .burden import (
-        ThresholdCheck as ThresholdCheck,
-    )
-    from .burden import (
-        assess as assess,
-    )
-    from .burden import (
-        measure_burden as measure_burden,
-    )
     from .errors import (
         DataMissingError as DataMissingError,
     )
@@ -62,99 +44,117 @@ if TYPE_CHECKING:
     from .errors import (
         YearNotCoveredError as YearNotCoveredError,
     )
-    from .household import (
+    from .household.burden import (
+        DEFAULT_THRESHOLDS as DEFAULT_THRESHOLDS,
+    )
+    from .household.burden import (
+        Assessment as Assessment,
+    )
+    from .household.burden import (
+        Burden as Burden,
+    )
+    from .household.burden import (
+        ThresholdCheck as ThresholdCheck,
+    )
+    from .household.burden import (
+        assess as assess,
+    )
+    from .household.burden import (
+        measure_burden as measure_burden,
+    )
+    from .household.members import (
         Household as Household,
     )
-    from .household import (
+    from .household.members import (
         HouseholdFile as HouseholdFile,
     )
-    from .household import (
+    from .household.members import (
         Member as Member,
     )
-    from .household import (
+    from .household.parsing import (
         build_household as build_household,
     )
-    from .household import (
+    from .household.parsing import (
         load_household_file as load_household_file,
     )
-    from .household import (
+    from .household.parsing import (
         parse_member as parse_member,
     )
-    from .jsonschema import (
-        household_json_schema as household_json_schema,
-    )
-    from .jsonschema import (
-        rate_file_json_schema as rate_file_json_schema,
-    )
-    from .jsonschema import (
-        result_json_schema as result_json_schema,
-    )
-    from .premium import (
+    from .household.premium import (
         MemberPremium as MemberPremium,
     )
-    from .premium import (
+    from .household.premium import (
         PremiumResult as PremiumResult,
     )
-    from .premium import (
+    from .household.premium import (
         SourceRef as SourceRef,
     )
-    from .premium import (
+    from .household.premium import (
         calculate as calculate,
     )
-    from .ratebook import (
+    from .json_schemas import (
+        household_json_schema as household_json_schema,
+    )
+    from .json_schemas import (
+        rate_file_json_schema as rate_file_json_schema,
+    )
+    from .json_schemas import (
+        result_json_schema as result_json_schema,
+    )
+    from .ratebook.book import (
         RateBook as RateBook,
     )
-    from .ratebook import (
-        Schedule as Schedule,
-    )
-    from .ratebook import (
-        ScheduleAssist as ScheduleAssist,
-    )
-    from .ratebook import (
-        ScheduleCategory as ScheduleCategory,
-    )
-    from .ratebook import (
-        data_version as data_version,
-    )
-    from .stats import (
+    from .ratebook.income import (
         IncomeFigure as IncomeFigure,
     )
-    from .stats import (
+    from .ratebook.income import (
         IncomeStats as IncomeStats,
+    )
+    from .ratebook.schedule import (
+        Schedule as Schedule,
+    )
+    from .ratebook.schedule import (
+        ScheduleAssist as ScheduleAssist,
+    )
+    from .ratebook.schedule import (
+        ScheduleCategory as ScheduleCategory,
+    )
+    from .ratefiles.reading import (
+        data_version as data_version,
     )
 
 _EXPORTS: dict[str, str] = {
     # rate book
-    "RateBook": "ratebook",
-    "Schedule": "ratebook",
-    "ScheduleCategory": "ratebook",
-    "ScheduleAssist": "ratebook",
-    "data_version": "ratebook",
+    "RateBook": "ratebook.book",
+    "Schedule": "ratebook.schedule",
+    "ScheduleCategory": "ratebook.schedule",
+    "ScheduleAssist": "ratebook.schedule",
+    "data_version": "ratefiles.reading",
     # households
-    "Household": "household",
-    "HouseholdFile": "household",
-    "Member": "household",
-    "build_household": "household",
-    "load_household_file": "household",
-    "parse_member": "household",
+    "Household": "household.members",
+    "HouseholdFile": "household.members",
+    "Member": "household.members",
+    "build_household": "household.parsing",
+    "load_household_file": "household.parsing",
+    "parse_member": "household.parsing",
     # premiums and burden
-    "calculate": "premium",
-    "PremiumResult": "premium",
-    "MemberPremium": "premium",
-    "SourceRef": "premium",
-    "assess": "burden",
-    "measure_burden": "burden",
-    "Assessment": "burden",
-    "Burden": "burden",
-    "ThresholdCheck": "burden",
-    "DEFAULT_THRESHOLDS": "burden",
+    "calculate": "household.premium",
+    "PremiumResult": "household.premium",
+    "MemberPremium": "household.premium",
+    "SourceRef": "household.premium",
+    "assess": "household.burden",
+    "measure_burden": "household.burden",
+    "Assessment": "household.burden",
+    "Burden": "household.burden",
+    "ThresholdCheck": "household.burden",
+    "DEFAULT_THRESHOLDS": "household.burden",
     # income statistics
-    "IncomeStats": "stats",
-    "IncomeFigure": "stats",
+    "IncomeStats": "ratebook.income",
+    "IncomeFigure": "ratebook.income",
     # JSON Schema
-    "household_json_schema": "jsonschema",
-    "result_json_schema": "jsonschema",
-    "rate_file_json_schema": "jsonschema",
+    "household_json_schema": "json_schemas",
+    "result_json_schema": "json_schemas",
+    "rate_file_json_schema": "json_schemas",
     # errors
     "PremiumCalcError": "errors",
     "UnknownRegionError": "errors",

@@ -1,3 +1,3 @@
-from premium_calc.cli import main
+from .cli import main
 
 main()

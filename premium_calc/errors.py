@@ -7,8 +7,9 @@ embedding code can react without parsing text. The CLI prints ``str(error)`` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 
 class PremiumCalcError(Exception):
@@ -118,13 +119,104 @@ class StatisticNotFoundError(PremiumCalcError):
         super().__init__(message)
 
 
+class NoDataInSpanError(PremiumCalcError):
+    """A region has no coverage year in the span asked for (or the span is empty)."""
+
+    def __init__(
+        self, region: str, start: int | None, end: int | None, years: Sequence[int]
+    ) -> None:
+        self.region = region
+        self.start = start
+        self.end = end
+        self.available = tuple(years)
+        have = ", ".join(map(str, years)) or "none"
+        if start is not None and end is not None and start > end:
+            message = f"the span {start}-{end} is empty (expected --from <= --to)"
+        elif not years:
+            message = f"{region} has no coverage years of its own (no [[year]] entries in its rate file)"
+        else:
+            span = (
+                f"{start}-{end}" if start is not None and end is not None
+                else f"from {start}" if start is not None
+                else f"up to {end}"
+            )
+            message = (
+                f"{region} has no rates for coverage years {span}; years available: {have}"
+                " (expected --from/--to around those years)"
+            )
+        super().__init__(message)
+
+
+class UnknownCategoryError(PremiumCalcError):
+    """A category id that no year of the span defines."""
+
+    def __init__(self, region: str, category: str, known: Sequence[str]) -> None:
+        self.region = region
+        self.category = category
+        self.known = tuple(known)
+        super().__init__(
+            f"{region} has no category {category!r} in any year of the span"
+            f" (expected one of {', '.join(known) or 'none'})"
+        )
+
+
+class PlotError(PremiumCalcError):
+    """A chart cannot be written (bad file name or extension)."""
+
+
+class PlotUnavailableError(PlotError):
+    """matplotlib is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            'charts need matplotlib, which is not installed: pip install "premium-calc[plot]"'
+        )
+
+
+class RuleProblem(Protocol):
+    """What an :class:`EditError` lists: a rate-file problem (``upkeep.problems.Problem``)."""
+
+    @property
+    def file(self) -> str: ...
+
+    def render(self, file: str | None = None) -> str: ...
+
+
+class EditError(PremiumCalcError):
+    """An edit that cannot be made; nothing was changed. ``problems`` lists what it would break."""
+
+    def __init__(self, message: str, problems: Iterable[RuleProblem] = (), headline: str = "") -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
+        self.headline = headline
+
+    def describe(self, shown: Callable[[str], str] = str) -> str:
+        """The message, with each problem's file shown through ``shown`` (e.g. relative)."""
+        if not self.problems or not self.headline:
+            return self.message
+        return _problem_summary(self.headline, self.problems, shown)
+
+
+def _problem_summary(
+    headline: str, problems: Sequence[RuleProblem], shown: Callable[[str], str] = str
+) -> str:
+    listed = "; ".join(p.render(shown(p.file)) for p in problems[:3])
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return f"{headline}: {listed}{more}"
+
+
 __all__ = [
     "DataMissingError",
+    "EditError",
     "HouseholdError",
     "MissingFactError",
+    "NoDataInSpanError",
+    "PlotError",
+    "PlotUnavailableError",
     "PremiumCalcError",
     "RateFileError",
     "StatisticNotFoundError",
+    "UnknownCategoryError",
     "UnknownRegionError",
     "YearNotCoveredError",
 ]

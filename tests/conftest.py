@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from premium_calc.burden import Assessment, assess
-from premium_calc.household import build_household
-from premium_calc.ratebook import RateBook
+from premium_calc.household.burden import Assessment, assess
+from premium_calc.household.parsing import build_household
+from premium_calc.ratebook.book import RateBook
 
 
 @pytest.fixture(autouse=True)

@@ -11,13 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from premium_calc.batch import MemberTable, price_batch, to_fen
 from premium_calc.cli import app
 from premium_calc.errors import DataMissingError, MissingFactError
-from premium_calc.household import Household, Member
-from premium_calc.premium import calculate
-from premium_calc.ratebook import RateBook, Schedule, iter_schedules
-from premium_calc.schema import ASSISTED_GROUPS
+from premium_calc.household.batch import MemberTable, price_batch, to_fen
+from premium_calc.household.members import Household, Member
+from premium_calc.household.premium import calculate
+from premium_calc.ratebook.book import RateBook, iter_schedules
+from premium_calc.ratebook.schedule import Schedule
+from premium_calc.ratefiles.model import ASSISTED_GROUPS
 
 BOOK = RateBook(use_env=False)
 runner = CliRunner()

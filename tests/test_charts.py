@@ -11,17 +11,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from premium_calc import charts
-from premium_calc.charts import (
-    PlotError,
-    PlotUnavailableError,
-    check_plot_path,
-    plot_comparison,
-    plot_history,
-)
+from premium_calc.analyses.comparison import compare_regions
+from premium_calc.analyses.history import premium_series
 from premium_calc.cli import app
-from premium_calc.history import compare_regions, premium_series
-from premium_calc.ratebook import RateBook
+from premium_calc.errors import PlotError, PlotUnavailableError
+from premium_calc.ratebook.book import RateBook
+from premium_calc.render import charts
+from premium_calc.render.charts import check_plot_path, plot_comparison, plot_history
 
 pytest.importorskip("matplotlib")
 runner = CliRunner()

@@ -14,10 +14,10 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
+from premium_calc.analyses.comparison import compare_regions, regions_with_year
 from premium_calc.cli import app
-from premium_calc.errors import StatisticNotFoundError, YearNotCoveredError
-from premium_calc.history import UnknownCategoryError, compare_regions, regions_with_year
-from premium_calc.ratebook import RateBook
+from premium_calc.errors import StatisticNotFoundError, UnknownCategoryError, YearNotCoveredError
+from premium_calc.ratebook.book import RateBook
 
 D = Decimal
 runner = CliRunner()

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from premium_calc import PremiumCalcError, RateBook
+from premium_calc.analyses.coverage import DEFAULT_YEARS, coverage, parse_years
 from premium_calc.cli import app
-from premium_calc.coverage import DEFAULT_YEARS, coverage, parse_years
 
 runner = CliRunner()
 

@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from premium_calc.edit import EditError, check_edit, new_year, parse_bumps, set_value
-from premium_calc.errors import UnknownRegionError
-from premium_calc.explain import explain, value_map
-from premium_calc.ratebook import RateBook, bundled_rates_dir
+from premium_calc.errors import EditError, UnknownRegionError
+from premium_calc.ratebook.book import RateBook
+from premium_calc.ratebook.explain import explain, value_map
+from premium_calc.ratefiles.reading import bundled_rates_dir
+from premium_calc.upkeep.commit import check_edit
+from premium_calc.upkeep.new_year import new_year, parse_bumps
+from premium_calc.upkeep.set_value import set_value
 
 URL = "https://example.org/notice-2025"
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from premium_calc.errors import YearNotCoveredError
-from premium_calc.explain import diff, explain, show
-from premium_calc.ratebook import RateBook
+from premium_calc.ratebook.book import RateBook
+from premium_calc.ratebook.diff import diff
+from premium_calc.ratebook.explain import explain, show
 
 CN = """\
 [region]

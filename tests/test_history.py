@@ -21,20 +21,19 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
+from premium_calc.analyses.growth import cagr
+from premium_calc.analyses.history import household_series, premium_series, segment_indices
+from premium_calc.analyses.series import History
 from premium_calc.cli import app
-from premium_calc.errors import PremiumCalcError, StatisticNotFoundError
-from premium_calc.history import (
-    History,
+from premium_calc.errors import (
     NoDataInSpanError,
+    PremiumCalcError,
+    StatisticNotFoundError,
     UnknownCategoryError,
-    cagr,
-    household_series,
-    premium_series,
-    segment_indices,
 )
-from premium_calc.household import build_household
+from premium_calc.household.parsing import build_household
 from premium_calc.presets import PRESETS, get_preset, load_preset
-from premium_calc.ratebook import RateBook
+from premium_calc.ratebook.book import RateBook
 
 D = Decimal
 runner = CliRunner()

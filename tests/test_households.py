@@ -10,7 +10,7 @@ from decimal import Decimal as D
 import pytest
 
 from premium_calc.errors import DataMissingError, HouseholdError, MissingFactError
-from premium_calc.ratebook import RateBook
+from premium_calc.ratebook.book import RateBook
 
 from .conftest import paid, price
 

@@ -10,12 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from premium_calc.burden import measure_burden
 from premium_calc.errors import DataMissingError, PremiumCalcError
-from premium_calc.household import Household, Member
-from premium_calc.premium import calculate
-from premium_calc.ratebook import RateBook, Schedule, iter_schedules
-from premium_calc.schema import ASSISTED_GROUPS
+from premium_calc.household.burden import measure_burden
+from premium_calc.household.members import Household, Member
+from premium_calc.household.premium import calculate
+from premium_calc.ratebook.book import RateBook, iter_schedules
+from premium_calc.ratebook.schedule import Schedule
+from premium_calc.ratefiles.model import ASSISTED_GROUPS
 
 BOOK = RateBook(use_env=False)
 SCHEDULES: list[Schedule] = list(iter_schedules(BOOK))

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from premium_calc import RateBook
-from premium_calc.snapshot import (
+from premium_calc.upkeep.snapshot import (
     REGENERATE,
     build_snapshot,
     default_path,

@@ -14,15 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from premium_calc.errors import RateFileError
-from premium_calc.ratebook import RateBook, load_rate_file
-from premium_calc.validate import (
-    Problem,
-    errors,
-    rate_file_schema,
-    validate,
-    validate_text,
-    warnings,
-)
+from premium_calc.ratebook.book import RateBook
+from premium_calc.ratefiles.json_schema import rate_file_schema
+from premium_calc.ratefiles.reading import load_rate_file
+from premium_calc.upkeep.problems import Problem, errors, warnings
+from premium_calc.upkeep.validate import validate, validate_text
 
 CN = """\
 [region]
@@ -714,7 +710,7 @@ def test_every_shipped_file_satisfies_the_json_schema() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     import datetime as dt
 
-    from premium_calc.ratebook import read_toml
+    from premium_calc.ratefiles.reading import read_toml
 
     def as_json(value: object) -> object:
         if isinstance(value, dict):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 import typer
 
 if TYPE_CHECKING:
-    from ..ratebook import RateBook
+    from ..ratebook.book import RateBook
 
 from .._version import __version__
 
@@ -61,7 +61,7 @@ CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 
 def _version(value: bool) -> None:
     if value:
-        from ..ratebook import data_version
+        from ..ratefiles.reading import data_version
 
         typer.echo(f"premium-calc {__version__} (rate data {data_version()})")
         raise typer.Exit()
@@ -106,7 +106,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def get_book(rates_dir: list[Path] | None) -> RateBook:
-    from ..ratebook import RateBook
+    from ..ratebook.book import RateBook
 
     return RateBook(rates_dir or ())
 
@@ -118,6 +118,6 @@ def console() -> Any:
 
 
 def echo_json(data: Any) -> None:
-    from ..render import to_json
+    from ..render.machine import to_json
 
     typer.echo(to_json(data))

@@ -34,8 +34,9 @@ def batch(
 
     from rich.progress import Progress
 
-    from ..batch import STATUS_NAMES, fen_to_yuan, price_batch, read_survey_csv
-    from ..render import to_csv
+    from ..household.batch import STATUS_NAMES, fen_to_yuan, price_batch
+    from ..household.survey import read_survey_csv
+    from ..render.machine import to_csv
 
     book = get_book(rates_dir)
     schedule = book.schedule(region, year)

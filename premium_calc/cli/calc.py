@@ -34,7 +34,7 @@ MEMBER_HELP = (
 def parse_thresholds(raw: str | None) -> list[Decimal]:
     from decimal import InvalidOperation
 
-    from ..burden import DEFAULT_THRESHOLDS
+    from ..household.burden import DEFAULT_THRESHOLDS
 
     if raw is None:
         return list(DEFAULT_THRESHOLDS)
@@ -100,8 +100,8 @@ def calc(
     Example: premium-calc calc --region 毕节 --year 2025 --member 45 --member 42:female
     --member 12:student --member 70 --income 14000
     """
-    from ..burden import assess
-    from ..household import build_household, load_household_file
+    from ..household.burden import assess
+    from ..household.parsing import build_household, load_household_file
 
     spec_region, spec_year, spec_tier = None, None, None
     if household is not None:
@@ -136,11 +136,12 @@ def calc(
     if json_out:
         echo_json(result)
     elif csv_out:
-        from ..render import assessment_rows, to_csv
+        from ..render.assessment import assessment_rows
+        from ..render.machine import to_csv
 
         typer.echo(to_csv(assessment_rows(result)), nl=False)
     else:
-        from ..render import assessment_table
+        from ..render.assessment import assessment_table
 
         console().print(assessment_table(result, lang.value))
 
@@ -173,7 +174,7 @@ def regions(
         return
     from rich.table import Table
 
-    from ..render import year_ranges
+    from ..render.formats import year_ranges
 
     table = Table(title="premium-calc regions" if lang == Lang.en else "地区")
     for col in ("id", "名称" if lang == Lang.zh else "name", "level", "years"):

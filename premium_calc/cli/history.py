@@ -109,7 +109,7 @@ def history(
     premium-calc history --preset farmer-3500 --plot farmer.png
     """
     if plot is not None:
-        from ..charts import check_plot_path
+        from ..render.charts import check_plot_path
 
         check_plot_path(plot)
     statistic, amount = _parse_income(income)
@@ -123,12 +123,12 @@ def history(
         )
     if tier is not None and not given:
         fail("--tier applies to a household (--member, --household or --preset)")
-    from ..history import household_series, premium_series
+    from ..analyses.history import household_series, premium_series
 
     book = get_book(rates_dir)
     result: Any
     if given:
-        from ..household import build_household, load_household_file
+        from ..household.parsing import build_household, load_household_file
 
         description: str | None = None
         file_region: str | None = None
@@ -176,21 +176,21 @@ def history(
         )
     chart_result = None
     if plot is not None:
-        from ..charts import plot_history
+        from ..render.charts import plot_history
 
         chart_result = plot_history(result, plot, lang.value)
     if json_out:
         echo_json(result)
     elif csv_out or summary_csv:
-        from ..render import to_csv
-        from ..render_history import HISTORY_COLUMNS, SUMMARY_COLUMNS, history_rows, summary_rows
+        from ..render.history import HISTORY_COLUMNS, SUMMARY_COLUMNS, history_rows, summary_rows
+        from ..render.machine import to_csv
 
         if summary_csv:
             typer.echo(to_csv(summary_rows(result), SUMMARY_COLUMNS), nl=False)
         else:
             typer.echo(to_csv(history_rows(result), HISTORY_COLUMNS), nl=False)
     else:
-        from ..render_history import history_table
+        from ..render.history import history_table
 
         out = console()
         out.print(history_table(result, lang.value, chart=not no_chart, width=out.width))
@@ -237,14 +237,15 @@ def compare(
     Example: premium-calc compare --year 2025 --region 北京 --region 上海 --region cn/hunan
     """
     if plot is not None:
-        from ..charts import check_plot_path
+        from ..render.charts import check_plot_path
 
         check_plot_path(plot)
     if all_regions and region:
         fail("give --region or --all, not both")
     if not all_regions and not region:
         fail("no regions: give --region once per region, or --all")
-    from ..history import check_statistic, compare_regions, regions_with_year
+    from ..analyses.comparison import compare_regions, regions_with_year
+    from ..ratebook.income import check_statistic
 
     book = get_book(rates_dir)
     check_statistic(income)
@@ -265,18 +266,18 @@ def compare(
         result = compare_regions(book, year, region or [], category=category, statistic=income)
     chart_result = None
     if plot is not None:
-        from ..charts import plot_comparison
+        from ..render.charts import plot_comparison
 
         chart_result = plot_comparison(result, plot, lang.value)
     if json_out:
         echo_json(result)
     elif csv_out:
-        from ..render import to_csv
-        from ..render_history import COMPARISON_COLUMNS, comparison_rows
+        from ..render.comparison import COMPARISON_COLUMNS, comparison_rows
+        from ..render.machine import to_csv
 
         typer.echo(to_csv(comparison_rows(result), COMPARISON_COLUMNS), nl=False)
     else:
-        from ..render_history import comparison_table
+        from ..render.comparison import comparison_table
 
         console().print(comparison_table(result, lang.value, chart=not no_chart))
     if chart_result is not None:

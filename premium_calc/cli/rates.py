@@ -21,9 +21,9 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
-    from ..edit import EditResult
-    from ..explain import Explanation
-    from ..validate import Problem
+    from ..ratebook.explain import Explanation
+    from ..upkeep.commit import EditResult
+    from ..upkeep.problems import Problem
 
 _LABELS: dict[str, tuple[str, str]] = {
     "errors": ("错误", "errors"),
@@ -68,7 +68,7 @@ def _shown(path: Path | str) -> str:
 
 
 def _mark(confidence: str) -> str:
-    from ..render import confidence_mark
+    from ..render.formats import confidence_mark
 
     return confidence_mark(confidence)
 
@@ -96,7 +96,8 @@ def validate_cmd(
     Example: premium-calc rates validate rates/cn/sichuan.toml
     """
     from ..errors import RateFileError
-    from ..validate import errors, validate, warnings
+    from ..upkeep.problems import errors, warnings
+    from ..upkeep.validate import validate
 
     for path in paths or ():
         if not path.exists():
@@ -136,7 +137,7 @@ def _problem_dict(p: Problem) -> dict[str, Any]:
 
 
 def _count_files(book: Any, paths: list[Path] | None) -> int:
-    from ..validate import iter_rate_files
+    from ..ratefiles.reading import iter_rate_files
 
     if not paths:
         return len(book.region_ids())
@@ -147,7 +148,7 @@ def _count_files(book: Any, paths: list[Path] | None) -> int:
 
 
 def _header(e: Explanation, lang: Lang) -> str:
-    from ..render import money
+    from ..units import money
 
     name = e.name.zh if lang == Lang.zh else f"{e.name.en} ({e.name.zh})"
     policy = f", {_t('policy_year', lang)} {e.policy_year}" if e.policy_year else ""
@@ -179,7 +180,7 @@ def show_cmd(
     """
     from rich.table import Table
 
-    from ..explain import show
+    from ..ratebook.explain import show
 
     view = show(get_book(rates_dir), region, year)
     if json_out:
@@ -205,7 +206,7 @@ def show_cmd(
             table.add_row(v.key, v.text + mark, v.region if v.inherited else "-", v.source.confidence)
         out.print(table)
     if any_low:
-        from ..render import LOW_MARK
+        from ..render.formats import LOW_MARK
 
         typer.echo(f"{LOW_MARK} {_t('low_note', lang)}")
 
@@ -223,7 +224,7 @@ def explain_cmd(
 
     Example: premium-calc rates explain cn/sichuan/chengdu 2026
     """
-    from ..explain import explain
+    from ..ratebook.explain import explain
 
     e = explain(get_book(rates_dir), region, year)
     if json_out:
@@ -251,7 +252,7 @@ def explain_cmd(
             f" ({_t('confidence', lang)}: {v.source.confidence}{mark})"
         )
     if any_low:
-        from ..render import LOW_MARK
+        from ..render.formats import LOW_MARK
 
         typer.echo(f"\n{LOW_MARK} {_t('low_note', lang)}")
 
@@ -272,8 +273,8 @@ def diff_cmd(
     """
     from rich.table import Table
 
-    from ..explain import diff
-    from ..render import money
+    from ..ratebook.diff import diff
+    from ..units import money
 
     d = diff(get_book(rates_dir), region, year1, year2)
     if json_out:
@@ -378,7 +379,8 @@ def set_cmd(
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    from ..edit import EditError, set_value
+    from ..errors import EditError
+    from ..upkeep.set_value import set_value
 
     try:
         result = set_value(
@@ -427,7 +429,8 @@ def new_year_cmd(
     --source the new year's source is a low-confidence draft. Validated before writing.
     Example: premium-calc rates new-year cn/guizhou --from 2025 --year 2026 --bump individual=+20
     """
-    from ..edit import EditError, new_year, parse_bumps
+    from ..errors import EditError
+    from ..upkeep.new_year import new_year, parse_bumps
 
     try:
         result = new_year(
@@ -460,7 +463,7 @@ def schema_cmd(
     """
     import json
 
-    from ..validate import rate_file_schema
+    from ..ratefiles.json_schema import rate_file_schema
 
     text = json.dumps(rate_file_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:

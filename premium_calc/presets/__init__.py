@@ -22,7 +22,7 @@ from importlib.resources import as_file, files
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..household import HouseholdFile
+    from ..household.members import HouseholdFile
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def get_preset(name: str) -> Preset:
 
 def load_preset(name: str) -> HouseholdFile:
     """The household file of a preset."""
-    from ..household import load_household_file
+    from ..household.parsing import load_household_file
 
     preset = get_preset(name)
     with as_file(files(__name__) / preset.filename) as path:

@@ -1,0 +1,345 @@
+"""Assembling a history: raw rows -> segments of one income measure and region, breaks, the
+numbered sources, and the summary (multiples, CAGRs, gap, heaviest year) per segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from ..household.premium import SourceRef
+from ..ratebook.income import IncomeFigure, IncomeStats
+from ..ratefiles.model import Name, Source
+from .growth import cagr, gap_pp, growth, index, multiple, ratio
+from .series import LOW_INCOME_CONFIDENCE, HistoryRow, Segment, SeriesBreak, Summary
+
+
+@dataclass
+class _Raw:
+    coverage_year: int
+    policy_year: int | None
+    category: str | None = None
+    category_name: Name | None = None
+    premium: Decimal | None = None
+    premium_missing: str | None = None
+    gross: Decimal | None = None
+    assistance: Decimal | None = None
+    subsidy: Decimal | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    premium_source: Source | None = None
+    premium_region: str | None = None
+    income: Decimal | None = None
+    income_per_capita: Decimal | None = None
+    income_measure: str | None = None
+    income_region: str | None = None
+    income_confidence: str | None = None
+    income_source: Source | None = None
+    income_missing: str | None = None
+
+
+class _Sources:
+    """Distinct sources in order of first use; rows refer to them by 0-based index (as
+    :class:`~premium_calc.household.premium.MemberPremium.source` does)."""
+
+    def __init__(self) -> None:
+        self.items: list[Source] = []
+
+    def index(self, source: Source | None) -> int | None:
+        if source is None:
+            return None
+        if source not in self.items:
+            self.items.append(source)
+        return self.items.index(source)
+
+    def refs(self) -> list[SourceRef]:
+        return [SourceRef.of(s) for s in self.items]
+
+
+def _growth(
+    name: str,
+    first: HistoryRow | None,
+    last: HistoryRow | None,
+    value: Callable[[HistoryRow], Decimal | None],
+) -> dict[str, Any]:
+    """``{name}_first_year, _last_year, _first, _last, _multiple, _cagr`` of a span."""
+    if first is None or last is None:
+        keys = ("first_year", "last_year", "first", "last", "multiple", "cagr")
+        return {f"{name}_{k}": None for k in keys}
+    a, b = value(first), value(last)
+    return {
+        f"{name}_first_year": first.coverage_year,
+        f"{name}_last_year": last.coverage_year,
+        f"{name}_first": a,
+        f"{name}_last": b,
+        f"{name}_multiple": multiple(b, a),
+        f"{name}_cagr": cagr(a, b, last.coverage_year - first.coverage_year),
+    }
+
+
+def _peak(rows: Iterable[HistoryRow]) -> tuple[int | None, Decimal | None]:
+    best: tuple[int | None, Decimal | None] = (None, None)
+    for row in rows:
+        if row.burden_ratio is not None and (best[1] is None or row.burden_ratio > best[1]):
+            best = (row.coverage_year, row.burden_ratio)
+    return best
+
+
+def _compare(rows: Sequence[HistoryRow]) -> tuple[
+    int | None, int | None, Decimal | None, Decimal | None, Decimal | None, Decimal | None
+]:
+    """Premium and income multiple and CAGR over the rows that have both."""
+    both = [r for r in rows if r.premium is not None and r.income is not None]
+    if len(both) < 2:
+        first_year = both[0].coverage_year if both else None
+        return first_year, first_year, None, None, None, None
+    a, b = both[0], both[-1]
+    years = b.coverage_year - a.coverage_year
+    return (
+        a.coverage_year,
+        b.coverage_year,
+        multiple(b.premium, a.premium),
+        cagr(a.premium, b.premium, years),
+        multiple(b.income, a.income),
+        cagr(a.income, b.income, years),
+    )
+
+
+def _break_note(prev: HistoryRow, row: HistoryRow, overlap: tuple[Decimal, Decimal] | None) -> str:
+    if prev.income_measure != row.income_measure:
+        text = (
+            f"income measure changes from {prev.income_measure} to {row.income_measure}"
+            f" at income year {row.income_year} (coverage {row.coverage_year}): the NBS 2013"
+            " survey reform (rural 纯收入 -> 可支配收入) is a level break, not growth; indices"
+            " restart at 100 and growth is not computed across it"
+        )
+        if overlap is not None:
+            text += (
+                f" (income year {row.income_year} has both: {prev.income_measure}"
+                f" {overlap[0]}, {row.income_measure} {overlap[1]})"
+            )
+        return text
+    return (
+        f"income region changes from {prev.income_region} to {row.income_region} at income"
+        f" year {row.income_year}: indices restart at 100 and growth is not computed across it"
+    )
+
+
+def _assemble(
+    raws: Sequence[_Raw],
+    *,
+    stats: IncomeStats | None,
+    statistic: str,
+) -> tuple[list[HistoryRow], Summary, _Sources]:
+    sources = _Sources()
+    # Segments: consecutive rows with an income of one measure and region.
+    seg_of: list[int | None] = []
+    seg_keys: list[tuple[str | None, str | None]] = []
+    for raw in raws:
+        if raw.income is None:
+            seg_of.append(None)
+            continue
+        key = (raw.income_measure, raw.income_region)
+        if not seg_keys or seg_keys[-1] != key:
+            seg_keys.append(key)
+        seg_of.append(len(seg_keys) - 1)
+
+    premium_base = next((r.premium for r in raws if r.premium is not None and r.premium > 0), None)
+    income_base: dict[int, Decimal] = {}
+    for raw, seg in zip(raws, seg_of, strict=True):
+        if seg is not None and seg not in income_base and raw.income is not None:
+            income_base[seg] = raw.income
+
+    rows: list[HistoryRow] = []
+    by_year: dict[int, tuple[_Raw, int | None]] = {}
+    for raw, seg in zip(raws, seg_of, strict=True):
+        before = by_year.get(raw.coverage_year - 1)
+        yoy_p = growth(raw.premium, before[0].premium) if before is not None else None
+        yoy_i = (
+            growth(raw.income, before[0].income)
+            if before is not None and seg is not None and before[1] == seg
+            else None
+        )
+        low = raw.confidence == "low" or raw.income_confidence in LOW_INCOME_CONFIDENCE
+        rows.append(
+            HistoryRow(
+                coverage_year=raw.coverage_year,
+                policy_year=raw.policy_year,
+                category=raw.category,
+                category_name=raw.category_name,
+                premium=raw.premium,
+                premium_missing=raw.premium_missing,
+                gross=raw.gross,
+                assistance=raw.assistance,
+                subsidy=raw.subsidy,
+                confidence=raw.confidence,
+                premium_source=sources.index(raw.premium_source),
+                income_year=raw.coverage_year - 1,
+                income=raw.income,
+                income_per_capita=raw.income_per_capita,
+                income_measure=raw.income_measure,
+                income_region=raw.income_region,
+                income_confidence=raw.income_confidence,
+                income_source=sources.index(raw.income_source),
+                income_missing=raw.income_missing,
+                burden_ratio=ratio(raw.premium, raw.income),
+                premium_index=index(raw.premium, premium_base),
+                income_index=index(raw.income, income_base.get(seg)) if seg is not None else None,
+                yoy_premium=yoy_p,
+                yoy_income=yoy_i,
+                segment=seg,
+                low_confidence=low,
+            )
+        )
+        by_year[raw.coverage_year] = (raw, seg)
+
+    # Breaks between segments.
+    breaks: list[SeriesBreak] = []
+    last_with_income: HistoryRow | None = None
+    for row in rows:
+        if row.segment is None:
+            continue
+        if last_with_income is not None and last_with_income.segment != row.segment:
+            prev = last_with_income
+            overlap: tuple[Decimal, Decimal] | None = None
+            if (
+                stats is not None
+                and prev.income_measure in ("net", "disposable")
+                and row.income_region is not None
+                and row.income_per_capita is not None
+            ):
+                other = stats.figure(
+                    statistic,
+                    row.income_year,
+                    region=row.income_region,
+                    measure="net" if prev.income_measure == "net" else "disposable",
+                )
+                if other is not None:
+                    overlap = (other.value, row.income_per_capita)
+            breaks.append(
+                SeriesBreak(
+                    coverage_year=row.coverage_year,
+                    income_year=row.income_year,
+                    from_measure=prev.income_measure or "",
+                    to_measure=row.income_measure or "",
+                    from_region=prev.income_region,
+                    to_region=row.income_region,
+                    overlap_from_value=overlap[0] if overlap else None,
+                    overlap_to_value=overlap[1] if overlap else None,
+                    note=_break_note(prev, row, overlap),
+                )
+            )
+        last_with_income = row
+
+    segments: list[Segment] = []
+    for seg, (measure, region) in enumerate(seg_keys):
+        seg_rows = [r for r in rows if r.segment == seg]
+        base_row = seg_rows[0]
+        c_first, c_last, p_mult, p_cagr, i_mult, i_cagr = _compare(seg_rows)
+        peak_year, peak_ratio = _peak(seg_rows)
+        segments.append(
+            Segment(
+                index=seg,
+                income_measure=measure or "",
+                income_region=region,
+                first_year=seg_rows[0].coverage_year,
+                last_year=seg_rows[-1].coverage_year,
+                index_base_year=base_row.coverage_year,
+                compare_first_year=c_first,
+                compare_last_year=c_last,
+                premium_multiple=p_mult,
+                premium_cagr=p_cagr,
+                income_multiple=i_mult,
+                income_cagr=i_cagr,
+                gap_pp_per_year=gap_pp(p_cagr, i_cagr),
+                peak_burden_year=peak_year,
+                peak_burden_ratio=peak_ratio,
+            )
+        )
+
+    with_premium = [r for r in rows if r.premium is not None]
+    p_first, p_last = (with_premium[0], with_premium[-1]) if with_premium else (None, None)
+    with_income = [r for r in rows if r.income is not None]
+    single = len(segments) == 1
+    i_first, i_last = (with_income[0], with_income[-1]) if with_income and single else (None, None)
+    seg0 = segments[0] if single else None
+    peak_year, peak_ratio = _peak(rows)
+    first_year, last_year = rows[0].coverage_year, rows[-1].coverage_year
+    have = {r.coverage_year for r in rows}
+    summary = Summary(
+        first_year=first_year,
+        last_year=last_year,
+        **_growth("premium", p_first, p_last, lambda r: r.premium),
+        **_growth("income", i_first, i_last, lambda r: r.income),
+        compare_first_year=seg0.compare_first_year if seg0 else None,
+        compare_last_year=seg0.compare_last_year if seg0 else None,
+        gap_pp_per_year=seg0.gap_pp_per_year if seg0 else None,
+        peak_burden_year=peak_year,
+        peak_burden_ratio=peak_ratio,
+        series_break=bool(breaks),
+        breaks=breaks,
+        segments=segments,
+        missing_premium_years=[r.coverage_year for r in rows if r.premium is None],
+        missing_income_years=[r.coverage_year for r in rows if r.income is None],
+        uncovered_years=[y for y in range(first_year, last_year + 1) if y not in have],
+        low_confidence_years=[r.coverage_year for r in rows if r.low_confidence],
+    )
+    return rows, summary, sources
+
+
+def _attach_income(
+    raws: Sequence[_Raw],
+    figures: dict[int, IncomeFigure | None],
+    income_region: str | None,
+    statistic: str,
+    size: int = 1,
+) -> None:
+    for raw in raws:
+        figure = figures.get(raw.coverage_year - 1)
+        if figure is None:
+            where = income_region or "any region of the chain"
+            raw.income_missing = (
+                f"no {statistic} income statistic for {raw.coverage_year - 1} ({where})"
+            )
+            continue
+        raw.income_per_capita = figure.value
+        raw.income = figure.value * size
+        raw.income_measure = figure.measure
+        raw.income_region = figure.region
+        raw.income_confidence = figure.confidence
+        raw.income_source = figure.source
+
+
+def _scheme_notes(raws: Sequence[_Raw]) -> list[str]:
+    notes: list[str] = []
+    national = [r.coverage_year for r in raws if r.premium_region == "cn"]
+    if any(y < 2019 for y in national) and any(y >= 2019 for y in national):
+        notes.append(
+            "premium series: the national figures before coverage 2019 are the NCMS (新农合)"
+            " farmer contribution; from 2019 the unified resident minimum (rates/cn.toml)"
+        )
+    return notes
+
+
+def _income_notes(
+    statistic: str,
+    income_region: str | None,
+    region_id: str,
+    figures: dict[int, IncomeFigure | None],
+) -> list[str]:
+    notes: list[str] = []
+    if income_region is None:
+        notes.append(f"no {statistic} income statistic for any income year of the span")
+    elif income_region != region_id:
+        notes.append(
+            f"income: the {statistic} statistic of {income_region}"
+            f" ({sum(1 for f in figures.values() if f is not None)} of {len(figures)} income"
+            f" years); {region_id} has fewer of its own"
+        )
+    if statistic.startswith("q"):
+        notes.append(
+            f"{statistic}: national all-resident quintile (20% of households, not of people);"
+            " rural disposable-income quintiles are not in the data"
+        )
+    return notes

@@ -1,0 +1,168 @@
+"""How heavy a premium is: paid / income, per capita, months of income, days of work.
+
+With a household income given, the burden is the household's premium over that income.
+Without one, it is measured against a statistical income: the region's (or, failing that,
+its nearest ancestor's) per-capita disposable income (rural by default) times the household
+size, for the year the premium is paid in (coverage year - 1), or the latest year before it.
+The result says which statistic and year were used.
+
+Ratios are exact Decimal quotients quantized half-up: the burden ratio to 4 decimals
+(0.1143 = 11.43%), months of income and days of work to 2 decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..ratebook.book import RateBook
+from ..ratebook.income import IncomeFigure, IncomeStats
+from ..units import _q
+from .members import Household
+from .premium import PremiumResult, calculate
+
+#: Default affordability thresholds: premium paid as a share of household income.
+DEFAULT_THRESHOLDS: tuple[Decimal, ...] = (Decimal("0.05"), Decimal("0.10"))
+
+
+#: Working days a year: 365 - 104 weekend days - 11 public holidays
+#: (劳动和社会保障部《关于职工全年月平均工作时间和工资折算问题的通知》劳社部发〔2008〕3号).
+WORKING_DAYS = Decimal(250)
+
+
+RATIO_PLACES = Decimal("0.0001")
+
+
+DAYS_PLACES = Decimal("0.01")
+
+
+class ThresholdCheck(BaseModel):
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    threshold: Decimal
+    exceeded: bool
+
+
+class Burden(BaseModel):
+    """The premium against income."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    income: Decimal | None
+    income_basis: Literal["household", "statistic", "none"]
+    statistic: IncomeFigure | None
+    household_size: int
+    income_per_capita: Decimal | None
+    paid_per_member: Decimal | None
+    burden_ratio: Decimal | None
+    months_of_income: Decimal | None
+    days_of_work: Decimal | None
+    thresholds: list[ThresholdCheck]
+    computable: bool
+    reason: str | None
+    notes: list[str]
+
+
+class Assessment(PremiumResult):
+    """A household's premium and its burden (what ``premium-calc calc --json`` prints)."""
+
+    income: Decimal | None
+    burden_ratio: Decimal | None
+    burden: Burden
+
+
+def measure_burden(
+    premium: PremiumResult,
+    household: Household,
+    *,
+    statistic: IncomeFigure | None = None,
+    thresholds: Sequence[Decimal] = DEFAULT_THRESHOLDS,
+    notes: Sequence[str] = (),
+) -> Burden:
+    """The burden of a priced household against its own income, or a statistic."""
+    size = household.size
+    residents = len(premium.resident_members)
+    paid = premium.total_paid
+    income = household.annual_income
+    basis: Literal["household", "statistic", "none"] = "household"
+    if income is None and statistic is not None:
+        income = statistic.value * size
+        basis = "statistic"
+    elif income is None:
+        basis = "none"
+    per_member = _q(paid / residents, DAYS_PLACES) if residents else None
+    if income is None or income == 0:
+        reason = (
+            "household income is zero: the burden is not computable"
+            if income == 0
+            else "no income given and no statistic found: the burden is not computable"
+        )
+        return Burden(
+            income=income,
+            income_basis=basis,
+            statistic=statistic if basis == "statistic" else None,
+            household_size=size,
+            income_per_capita=_q(income / size, DAYS_PLACES) if income is not None else None,
+            paid_per_member=per_member,
+            burden_ratio=None,
+            months_of_income=None,
+            days_of_work=None,
+            thresholds=[],
+            computable=False,
+            reason=reason,
+            notes=list(notes),
+        )
+    ratio = paid / income
+    return Burden(
+        income=income,
+        income_basis=basis,
+        statistic=statistic if basis == "statistic" else None,
+        household_size=size,
+        income_per_capita=_q(income / size, DAYS_PLACES),
+        paid_per_member=per_member,
+        burden_ratio=_q(ratio, RATIO_PLACES),
+        months_of_income=_q(ratio * 12, DAYS_PLACES),
+        days_of_work=_q(ratio * WORKING_DAYS, DAYS_PLACES),
+        thresholds=[ThresholdCheck(threshold=t, exceeded=ratio > t) for t in thresholds],
+        computable=True,
+        reason=None,
+        notes=list(notes),
+    )
+
+
+def assess(
+    book: RateBook,
+    region: str,
+    year: int,
+    household: Household,
+    *,
+    tier: str | None = None,
+    late: bool = False,
+    statistic: str = "rural",
+    thresholds: Sequence[Decimal] = DEFAULT_THRESHOLDS,
+    stats: IncomeStats | None = None,
+) -> Assessment:
+    """Price a household and measure its burden, in one call.
+
+    ``statistic`` (``rural``, ``urban``, ``all``, ``q1``..``q5``) is the income used when the
+    household gives none.
+    """
+    schedule = book.schedule(region, year)
+    premium = calculate(schedule, household, tier=tier, late=late)
+    figure: IncomeFigure | None = None
+    notes: list[str] = []
+    if household.annual_income is None:
+        income_stats = stats if stats is not None else book.income_stats()
+        figure, notes = income_stats.for_region(statistic, year - 1, schedule.chain)
+    burden = measure_burden(
+        premium, household, statistic=figure, thresholds=thresholds, notes=notes
+    )
+    return Assessment(
+        **premium.model_dump(),
+        income=burden.income,
+        burden_ratio=burden.burden_ratio,
+        burden=burden,
+    )

@@ -1,0 +1,140 @@
+"""Households: members with the facts category and assistance rules look at, and income.
+
+Build them in Python (``Household(members=[Member(age=45), ...], income=14000)``), from
+CLI member specs (``parse_member("72:female,dibao")``) or from a TOML/JSON file
+(:func:`load_household_file`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..errors import HouseholdError
+from ..ratefiles.model import ASSISTED_GROUPS, AssistedGroup, Sex
+
+Yuan = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+
+
+#: Flags accepted after ``AGE:`` in a member spec, with their meaning (for --help).
+MEMBER_FLAGS: dict[str, str] = {
+    "male": "sex: male",
+    "female": "sex: female",
+    "student": "in primary or secondary school (中小学生)",
+    "college": "in college or university (大学生)",
+    "employee": "covered by employee medical insurance: pays no resident premium",
+    **{f"disabled{g}": f"disability grade {g} (残疾{'一二三四'[g - 1]}级)" for g in (1, 2, 3, 4)},
+    **{group: f"assisted group: {zh} / {en}" for group, (zh, en) in ASSISTED_GROUPS.items()},
+}
+
+
+class Member(BaseModel):
+    """One person in the household.
+
+    Give ``age`` (whole years on 1 January of the coverage year) or ``birth_date``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    age: int | None = Field(default=None, ge=0, le=130)
+    birth_date: dt.date | None = None
+    sex: Sex | None = None
+    student: bool = False
+    college: bool = False
+    disability: int | None = Field(default=None, ge=1, le=4)
+    assisted: tuple[AssistedGroup, ...] = ()
+    employee: bool = False
+    income: Yuan | None = None
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Member:
+        if self.age is None and self.birth_date is None:
+            raise ValueError("a member needs an age or a birth date")
+        if self.student and self.college:
+            raise ValueError("a member is a school student or a college student, not both")
+        return self
+
+    def age_in(self, coverage_year: int) -> int:
+        """Age in whole years on 1 January of the coverage year."""
+        if self.birth_date is None:
+            assert self.age is not None
+            return self.age
+        day = dt.date(coverage_year, 1, 1)
+        b = self.birth_date
+        age = day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        if age < 0:
+            raise HouseholdError(
+                f"born {b.isoformat()}, after 1 January {coverage_year}: not yet born in that"
+                " coverage year (expected a birth date before the year)",
+                field="birth_date",
+            )
+        return age
+
+    def birth_range(self, coverage_year: int) -> tuple[dt.date, dt.date]:
+        """The earliest and latest possible birth date (exact when the birth date is known)."""
+        if self.birth_date is not None:
+            return self.birth_date, self.birth_date
+        assert self.age is not None
+        # Age A on 1 January Y: born between 2 January Y-A-1 and 1 January Y-A.
+        return dt.date(coverage_year - self.age - 1, 1, 2), dt.date(coverage_year - self.age, 1, 1)
+
+    def describe(self) -> str:
+        """A short label such as ``45`` or ``72:female,dibao``."""
+        if self.label:
+            return self.label
+        head = self.birth_date.isoformat() if self.birth_date else str(self.age)
+        flags: list[str] = [f for f in (self.sex,) if f]
+        flags += [f for f in ("student", "college", "employee") if getattr(self, f)]
+        if self.disability:
+            flags.append(f"disabled{self.disability}")
+        flags += list(self.assisted)
+        return head + (":" + ",".join(flags) if flags else "")
+
+
+class Household(BaseModel):
+    """Members and income. ``income`` is the annual household total in yuan; or give each
+    member an ``income`` and the total is their sum."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    members: tuple[Member, ...] = Field(min_length=1)
+    income: Yuan | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Household:
+        has_member_income = any(m.income is not None for m in self.members)
+        if self.income is not None and has_member_income:
+            raise ValueError("give the household income or per-member incomes, not both")
+        return self
+
+    @property
+    def annual_income(self) -> Decimal | None:
+        if self.income is not None:
+            return self.income
+        incomes = [m.income for m in self.members if m.income is not None]
+        return sum(incomes, Decimal(0)) if incomes else None
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+class HouseholdFile(BaseModel):
+    """A household file: the household, and optionally where and when to price it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    region: str | None = None
+    year: int | None = None
+    tier: str | None = None
+    description: str | None = None
+    source: str | None = None
+    members: tuple[Member, ...] = Field(min_length=1)
+    income: Yuan | None = None
+
+    def household(self) -> Household:
+        return Household(members=self.members, income=self.income)

@@ -1,0 +1,135 @@
+"""Which category and which assisted-group rule a member falls under (never a guess: a missing
+fact is asked for), and which tier applies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+from typing import Literal
+
+from ..errors import DataMissingError, HouseholdError, MissingFactError
+from ..ratebook.schedule import Schedule, ScheduleAssist, ScheduleCategory
+from ..ratefiles.model import Condition, SexAges
+from .members import Member
+
+_Fact = Literal["sex", "birth date"]
+
+
+def _bound(bound: int | SexAges, sex: str) -> int:
+    return bound if isinstance(bound, int) else getattr(bound, sex)
+
+
+def _holds(cond: Condition, age: int, sex: str | None, born: dt.date, m: Member) -> bool:
+    if cond.sex is not None and cond.sex != sex:
+        return False
+    if cond.min_age is not None and age < _bound(cond.min_age, sex or "male"):
+        return False
+    if cond.max_age is not None and age > _bound(cond.max_age, sex or "male"):
+        return False
+    if cond.student is not None and cond.student != m.student:
+        return False
+    if cond.college is not None and cond.college != m.college:
+        return False
+    if cond.born_before is not None and not born < cond.born_before:
+        return False
+    return not (cond.born_on_or_after is not None and not born >= cond.born_on_or_after)
+
+
+def _needs_sex(cond: Condition) -> bool:
+    return (
+        cond.sex is not None
+        or isinstance(cond.min_age, SexAges)
+        or isinstance(cond.max_age, SexAges)
+    )
+
+
+def matches(
+    category: ScheduleCategory | ScheduleAssist, member: Member, year: int
+) -> bool | _Fact:
+    """Whether a member meets a category's (or assisted rule's) conditions: True, False,
+    or the fact needed to tell."""
+    conditions = category.conditions if isinstance(category, ScheduleCategory) else category.rule.conditions
+    if not conditions:
+        return True
+    age = member.age_in(year)
+    lo, hi = member.birth_range(year)
+    outcomes: dict[tuple[str | None, dt.date], bool] = {}
+    sexes: tuple[str | None, ...] = (member.sex,) if member.sex else ("male", "female")
+    for sex, born in itertools.product(sexes, (lo, hi)):
+        outcomes[(sex, born)] = any(
+            _holds(c, age, sex if (member.sex or _needs_sex(c)) else None, born, member)
+            for c in conditions
+        )
+    values = set(outcomes.values())
+    if len(values) == 1:
+        return values.pop()
+    if member.sex is None and any(
+        outcomes[("male", b)] != outcomes[("female", b)] for b in (lo, hi)
+    ):
+        return "sex"
+    return "birth date"
+
+
+def match_category(schedule: Schedule, member: Member, index: int) -> ScheduleCategory:
+    """The first category of the schedule the member falls in (never a guess)."""
+    year = schedule.coverage_year
+    for category in schedule.categories:
+        result = matches(category, member, year)
+        if result is True:
+            return category
+        if result is False:
+            continue
+        raise MissingFactError(index, result, f"{schedule.region} {year} {category.id}")
+    raise DataMissingError(
+        schedule.region,
+        year,
+        f"member {index} ({member.describe()})",
+        "no category of this year covers the member",
+    )
+
+
+def best_assist(
+    schedule: Schedule, member: Member, gross: Decimal, index: int = 1
+) -> ScheduleAssist | None:
+    """The assisted rule that leaves the member paying least (no double subsidy)."""
+    rules: list[ScheduleAssist] = []
+    for a in schedule.assisted:
+        selects_groups = bool(a.rule.groups or a.rule.disability_grades)
+        in_group = not selects_groups or set(member.assisted) & set(a.rule.groups) or (
+            member.disability is not None and member.disability in a.rule.disability_grades
+        )
+        if not in_group:
+            continue
+        held = matches(a, member, schedule.coverage_year)
+        if held is True:
+            rules.append(a)
+        elif held is not False:
+            raise MissingFactError(index, held, f"{schedule.region} {schedule.coverage_year} assisted.{a.id}")
+    if not rules:
+        return None
+    return min(rules, key=lambda a: a.paid(gross))
+
+
+def check_tier(schedule: Schedule, tier: str | None) -> str | None:
+    """The tier to use: the one asked for (validated) or the region's cheapest."""
+    if tier is None:
+        return schedule.default_tier
+    if not schedule.tiers:
+        raise HouseholdError(
+            f"{schedule.region} {schedule.coverage_year} has no optional tiers"
+            " (expected no --tier for this region and year)",
+            field="tier",
+        )
+    ids = schedule.tier_ids()
+    by_name = {t.name.zh: t.id for t in schedule.tiers} | {t.name.en.lower(): t.id for t in schedule.tiers}
+    if tier in ids:
+        return tier
+    if tier.lower() in by_name:
+        return by_name[tier.lower()]
+    raise HouseholdError(
+        f"unknown tier {tier!r} for {schedule.region} {schedule.coverage_year}"
+        f" (expected one of {', '.join(ids)})",
+        field="tier",
+    )

@@ -1,0 +1,30 @@
+"""JSON Schema of the documents premium-calc reads and writes, from the pydantic models.
+
+* :func:`household_json_schema`: a household file (``--household``),
+* :func:`result_json_schema`: the result of ``calc --json`` / :func:`premium_calc.assess`,
+* :func:`rate_file_json_schema`: a rate file (``rates/**/*.toml``), usable by editors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def household_json_schema() -> dict[str, Any]:
+    from .household.members import HouseholdFile
+
+    return HouseholdFile.model_json_schema()
+
+
+def result_json_schema() -> dict[str, Any]:
+    from .household.burden import Assessment
+
+    return Assessment.model_json_schema(mode="serialization")
+
+
+def rate_file_json_schema() -> dict[str, Any]:
+    from .ratefiles.model import RateFile
+
+    schema = RateFile.model_json_schema()
+    schema.setdefault("title", "premium-calc rate file")
+    return schema

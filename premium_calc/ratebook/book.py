@@ -1,0 +1,241 @@
+"""The rate book: rate files on disk -> regions -> resolved schedules.
+
+* :func:`load_rate_file` parses and validates one file, turning every problem into a
+  :class:`~premium_calc.errors.RateFileError` that names file, line, key path and rule.
+* :class:`RateBook` finds regions (by id, Chinese or English name, alias) across one or
+  more rate directories (user directories overlay the bundled tree), and resolves a
+  (region, coverage year) into a :class:`Schedule`: a plain, immutable table of what each
+  category pays, with inheritance (city -> province -> ``cn``) already applied and the
+  origin (file, key path, source) of every value kept.
+
+Files are read on demand and cached: one lookup reads only the region's chain of files.
+A rate book is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import RateFileError, UnknownRegionError
+
+if TYPE_CHECKING:
+    from .income import IncomeStats
+from ..ratefiles.reading import (
+    _REGION_ID,
+    RATES_PATH_ENV,
+    STATS_DIR,
+    Region,
+    bundled_rates_dir,
+    load_rate_file,
+)
+from .inherit import resolve
+from .names import _header_names, _norm
+from .schedule import Schedule
+
+
+def _rate_dirs_from_env() -> list[Path]:
+    raw = os.environ.get(RATES_PATH_ENV, "")
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+class RateBook:
+    """Regions and their rates, from one or more rate directories.
+
+    ``RateBook()`` uses the bundled rates plus any directories named in the
+    ``PREMIUM_CALC_RATES`` environment variable; ``extra_dirs`` come first and override
+    both (a file ``mycounty.toml`` in an extra directory is region ``mycounty``; one named
+    ``cn/sichuan.toml`` replaces the bundled Sichuan file).
+    """
+
+    def __init__(
+        self,
+        extra_dirs: Sequence[Path | str] = (),
+        *,
+        include_bundled: bool = True,
+        use_env: bool = True,
+    ) -> None:
+        dirs = [Path(d) for d in extra_dirs]
+        if use_env:
+            dirs += _rate_dirs_from_env()
+        for d in dirs:
+            if not d.is_dir():
+                raise RateFileError(d, "rate directory not found (expected a directory)")
+        if include_bundled:
+            dirs.append(bundled_rates_dir())
+        self.dirs: tuple[Path, ...] = tuple(d.resolve() for d in dirs)
+        self._lock = threading.RLock()
+        self._paths: dict[str, Path] | None = None
+        self._regions: dict[str, Region] = {}
+        self._schedules: dict[tuple[str, int], Schedule] = {}
+        self._names: dict[str, str] | None = None
+        self._stats: IncomeStats | None = None
+
+    # -- discovery
+
+    def _discover(self) -> dict[str, Path]:
+        with self._lock:
+            if self._paths is None:
+                paths: dict[str, Path] = {}
+                for root in self.dirs:
+                    for path in sorted(root.rglob("*.toml")):
+                        rel = path.relative_to(root)
+                        if rel.parts[0] == STATS_DIR:
+                            continue
+                        region_id = rel.with_suffix("").as_posix()
+                        if not _REGION_ID.match(region_id):
+                            continue
+                        paths.setdefault(region_id, path)  # earlier directories win
+                self._paths = paths
+            return self._paths
+
+    def region_ids(self) -> list[str]:
+        """All region ids, sorted (``cn`` first, then by path)."""
+        return sorted(self._discover())
+
+    def path_of(self, region_id: str) -> Path:
+        paths = self._discover()
+        if region_id not in paths:
+            raise UnknownRegionError(region_id, self._suggest(region_id))
+        return paths[region_id]
+
+    def region(self, region_id: str) -> Region:
+        """The parsed rate file of a region id (not a name: see :meth:`find`)."""
+        with self._lock:
+            cached = self._regions.get(region_id)
+            if cached is not None:
+                return cached
+            path = self.path_of(region_id)
+            region = Region(region_id, path, load_rate_file(path))
+            self._regions[region_id] = region
+            return region
+
+    def regions(self) -> Iterator[Region]:
+        for region_id in self.region_ids():
+            yield self.region(region_id)
+
+    def _name_index(self) -> dict[str, str]:
+        """Names and aliases -> region id, from each file's ``[region]`` table only.
+
+        Only the text before the first ``[[year]]`` is parsed (no validation), so finding a
+        region by name does not validate every rate file; the region found is validated
+        in full when it is used.
+        """
+        with self._lock:
+            if self._names is None:
+                index: dict[str, str] = {}
+                for region_id, path in self._discover().items():
+                    for key in _header_names(path):
+                        index.setdefault(_norm(key), region_id)
+                self._names = index
+            return self._names
+
+    def find(self, query: str) -> str:
+        """A region id from an id, Chinese or English name, or alias (case-insensitive)."""
+        q = query.strip().strip("/")
+        if q.endswith(".toml"):
+            q = q[: -len(".toml")]
+        if q in self._discover():
+            return q
+        if _REGION_ID.match(q.lower()) and q.lower() in self._discover():
+            return q.lower()
+        hit = self._name_index().get(_norm(q))
+        if hit is not None:
+            return hit
+        raise UnknownRegionError(query, self._suggest(query))
+
+    def _suggest(self, query: str) -> list[str]:
+        names = dict(self._name_index()) if self._paths is not None else {}
+        candidates = {**{k: v for k, v in names.items()}, **{r: r for r in self._discover()}}
+        close = difflib.get_close_matches(_norm(query), list(candidates), n=3, cutoff=0.6)
+        out: list[str] = []
+        for c in close:
+            if candidates[c] not in out:
+                out.append(candidates[c])
+        return out
+
+    # -- inheritance
+
+    def chain(self, region_id: str) -> list[Region]:
+        """The region and its ancestors, root first. Unknown parents and cycles are errors."""
+        out: list[Region] = []
+        seen: list[str] = []
+        current: str | None = region_id
+        while current is not None:
+            if current in seen:
+                cycle = " -> ".join([*seen, current])
+                region = self.region(region_id)
+                raise RateFileError(
+                    region.path, f"inheritance cycle {cycle}", key="region.parent"
+                )
+            seen.append(current)
+            try:
+                region = self.region(current)
+            except UnknownRegionError:
+                child = out[-1]
+                raise RateFileError(
+                    child.path,
+                    f"{current!r}: unknown parent region (expected the id of a rate file)",
+                    key="region.parent",
+                    line=_line(child.path, ("region", "parent")),
+                ) from None
+            out.append(region)
+            current = region.parent
+        return list(reversed(out))
+
+    def years(self, region_id: str) -> list[int]:
+        """The coverage years a region has an entry for."""
+        return self.region(region_id).years()
+
+    def schedule(self, region: str, year: int) -> Schedule:
+        """Resolve a region (id or name) and coverage year into a :class:`Schedule`."""
+        region_id = self.find(region)
+        key = (region_id, year)
+        with self._lock:
+            cached = self._schedules.get(key)
+            if cached is not None:
+                return cached
+            schedule = resolve(self.chain(region_id), region_id, year, self.national_minimum(year))
+            self._schedules[key] = schedule
+            return schedule
+
+    def income_stats(self) -> IncomeStats:
+        """The income statistics of this book's rate directories (read once, then shared)."""
+        from .income import IncomeStats
+
+        with self._lock:
+            if self._stats is None:
+                self._stats = IncomeStats(self.dirs)
+            return self._stats
+
+    def national_minimum(self, year: int) -> Decimal | None:
+        """The national minimum individual contribution for a coverage year, if known."""
+        try:
+            entry = self.region("cn").year(year)
+        except UnknownRegionError:
+            return None
+        if entry is None or not entry[1].category:
+            return None
+        amount = entry[1].category[0].individual
+        return amount if isinstance(amount, Decimal) else None
+
+
+def _line(path: Path, key: tuple[str | int, ...]) -> int | None:
+    from ..ratefiles.keypaths import line_of
+
+    try:
+        return line_of(path.read_text(encoding="utf-8"), key)
+    except OSError:
+        return None
+
+
+def iter_schedules(book: RateBook, regions: Iterable[str] | None = None) -> Iterator[Schedule]:
+    """Every (region, year) schedule in the book (for validation, snapshots, comparisons)."""
+    for region_id in regions if regions is not None else book.region_ids():
+        for year in book.years(region_id):
+            yield book.schedule(region_id, year)

@@ -1,0 +1,405 @@
+"""Why a number is what it is: every effective value of a region and year, with its origin.
+
+:func:`explain` resolves a region and coverage year (inheritance applied, as
+:meth:`RateBook.schedule <premium_calc.ratebook.RateBook.schedule>` does) and lists every
+effective value under a flat key, the same keys ``premium-calc rates set`` takes::
+
+    policy                          the notice year
+    subsidy                         the per-capita fiscal subsidy of the year
+    collection.start, .end          the collection window
+    late.amount, .start, .end, .waiting_days
+    tier.<id>                       a declared optional tier (value: its name)
+    category.<id>.name, .when, .individual, .tiers.<tier>, .subsidy, .includes.<name>,
+        .missing, .below_minimum
+    assisted.<id>.name, .groups, .disability_grades, .when, .pays, .pays_share, .assistance
+
+Each value carries its :class:`~premium_calc.ratebook.Origin`: the region and file that set
+it (the region's own file or an ancestor's), the key path inside that file (``.line()``
+gives the line) and the source that backs it. :func:`diff` compares two coverage years of
+a region: changed values with the absolute change and the change in percent (Decimal,
+``(new - old) / old x 100`` rounded half-up to 0.01).
+
+Nothing here prints: :mod:`premium_calc.cli.rates` renders the results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..ratefiles.model import Category, Condition, Name, SexAges, Source, weakest
+from ..ratefiles.reading import Region
+from .book import RateBook
+from .schedule import Origin, Schedule
+
+#: A value of a rate file, after inheritance.
+Scalar = Decimal | int | bool | str | dt.date
+
+
+_CATEGORY_FIELDS = (
+    "name",
+    "when",
+    "individual",
+    "tiers",
+    "subsidy",
+    "includes",
+    "below_minimum",
+    "missing",
+)
+
+
+#: Fields a category that sets its own amount does not inherit (see ratebook._merge_category).
+_AMOUNT_FIELDS = ("individual", "tiers", "missing", "includes", "below_minimum")
+
+
+@dataclass(frozen=True)
+class ExplainedValue:
+    """One effective value: its key, the value, and where it was set."""
+
+    key: str
+    value: Scalar
+    origin: Origin
+    inherited: bool
+    formula: str | None = None
+
+    @property
+    def region(self) -> str:
+        return self.origin.region
+
+    @property
+    def file(self) -> Path:
+        return self.origin.file
+
+    @property
+    def source(self) -> Source:
+        return self.origin.source
+
+    def line(self) -> int | None:
+        """The line of :attr:`file` that sets the value."""
+        return self.origin.line()
+
+    @property
+    def text(self) -> str:
+        """The value as shown to a person (``1,070``, ``50%``, ``2025-02-28``)."""
+        return format_value(self.key, self.value)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "value": _jsonable(self.value),
+            "text": self.text,
+            "formula": self.formula,
+            "region": self.region,
+            "inherited": self.inherited,
+            "file": str(self.file),
+            "line": self.line(),
+            "key_path": self.origin.key,
+            "source": self.source.model_dump(mode="json", exclude_none=True),
+        }
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Every effective value of one region and coverage year."""
+
+    region: str
+    name: Name
+    level: str
+    year: int
+    policy_year: int | None
+    chain: tuple[str, ...]
+    file: Path
+    source: Source
+    national_minimum: Decimal | None
+    values: tuple[ExplainedValue, ...]
+
+    def get(self, key: str) -> ExplainedValue | None:
+        for value in self.values:
+            if value.key == key:
+                return value
+        return None
+
+    def __getitem__(self, key: str) -> ExplainedValue:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def keys(self) -> list[str]:
+        return [v.key for v in self.values]
+
+    @property
+    def confidence(self) -> str:
+        sources = [self.source, *(v.source for v in self.values)]
+        return weakest(s.confidence for s in sources)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "name": self.name.model_dump(),
+            "level": self.level,
+            "coverage_year": self.year,
+            "policy_year": self.policy_year,
+            "chain": list(self.chain),
+            "file": str(self.file),
+            "source": self.source.model_dump(mode="json", exclude_none=True),
+            "confidence": self.confidence,
+            "national_minimum": _jsonable(self.national_minimum),
+            "values": [v.as_dict() for v in self.values],
+        }
+
+
+@dataclass(frozen=True)
+class RegionView:
+    """A region with its file, chain of parents and the explanation of its years."""
+
+    region: str
+    name: Name
+    level: str
+    parent: str | None
+    file: Path
+    chain: tuple[str, ...]
+    years: tuple[int, ...]
+    explanations: tuple[Explanation, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "name": self.name.model_dump(),
+            "level": self.level,
+            "parent": self.parent,
+            "file": str(self.file),
+            "chain": list(self.chain),
+            "years": list(self.years),
+            "explanations": [e.as_dict() for e in self.explanations],
+        }
+
+
+def explain(book: RateBook, region: str, year: int) -> Explanation:
+    """Every effective value of ``region`` (id or name) in coverage ``year``, with origins."""
+    schedule = book.schedule(region, year)
+    return explain_schedule(book, schedule)
+
+
+def explain_schedule(book: RateBook, schedule: Schedule) -> Explanation:
+    """:func:`explain` for an already resolved schedule (of this book)."""
+    chain = [book.region(r) for r in schedule.chain]
+    return Explanation(
+        region=schedule.region,
+        name=schedule.name,
+        level=schedule.level,
+        year=schedule.coverage_year,
+        policy_year=schedule.policy_year,
+        chain=schedule.chain,
+        file=schedule.origin_file,
+        source=schedule.source,
+        national_minimum=schedule.national_minimum,
+        values=tuple(_values(chain, schedule)),
+    )
+
+
+def show(book: RateBook, region: str, year: int | None = None) -> RegionView:
+    """A region's file, parents and years, with the explanation of one year or of all."""
+    region_id = book.find(region)
+    reg = book.region(region_id)
+    years = tuple(reg.years())
+    wanted = years if year is None else (year,)
+    explanations = tuple(explain(book, region_id, y) for y in wanted)
+    return RegionView(
+        region=region_id,
+        name=reg.name,
+        level=reg.data.region.level,
+        parent=reg.parent,
+        file=reg.path,
+        chain=tuple(r.id for r in book.chain(region_id)),
+        years=years,
+        explanations=explanations,
+    )
+
+
+def value_map(explanation: Explanation, *, names: bool = True) -> dict[str, Scalar]:
+    """``{key: value}`` of an explanation (without names and tier labels if ``names`` is false)."""
+    out: dict[str, Scalar] = {}
+    for v in explanation.values:
+        if names:
+            out[v.key] = v.value
+        elif v.key.startswith("tier."):
+            out[v.key] = True  # the tier exists; its label is not a value
+        elif not v.key.endswith(".name"):
+            out[v.key] = v.value
+    return out
+
+
+def format_value(key: str, value: Scalar | None) -> str:
+    """A value as shown to a person."""
+    from ..units import money
+
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        if key.endswith("pays_share"):
+            return f"{(value * 100).normalize():f}%"
+        return money(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def condition_text(conditions: tuple[Condition, ...]) -> str:
+    """``when`` as text: ``min_age >= 60 (male) / 50 (female)``, alternatives joined by ``or``."""
+    parts = []
+    for cond in conditions:
+        tests = []
+        for field in type(cond).model_fields:
+            v = getattr(cond, field)
+            if v is None:
+                continue
+            if isinstance(v, SexAges):
+                shown = f"{v.male} (male) / {v.female} (female)"
+            elif isinstance(v, bool):
+                shown = "true" if v else "false"
+            elif isinstance(v, dt.date):
+                shown = v.isoformat()
+            else:
+                shown = str(v)
+            op = {"min_age": ">=", "max_age": "<="}.get(field, "=")
+            tests.append(f"{field} {op} {shown}")
+        parts.append(" and ".join(tests) or "everyone")
+    return " or ".join(parts)
+
+
+def name_text(name: Name) -> str:
+    return name.zh if name.zh == name.en else f"{name.zh} / {name.en}"
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _refine(origin: Origin, suffix: str) -> Origin:
+    return dataclasses.replace(origin, key=f"{origin.key}.{suffix}")
+
+
+def _category_origins(chain: list[Region], year: int) -> dict[str, dict[str, Origin]]:
+    """For each category id of the resolved list, the origin of each field (as merged)."""
+    layers: dict[str, dict[str, Origin]] = {}
+    for region in chain:
+        found = region.year(year)
+        if found is None or found[1].category is None:
+            continue
+        index, entry = found
+        new: dict[str, dict[str, Origin]] = {}
+        for ci, cat in enumerate(entry.category or ()):
+            base = f"year[{index}].category[{ci}]"
+            source = cat.source or entry.source
+
+            def origin(field: str, *, _r: Region = region, _b: str = base, _s: Source = source) -> Origin:
+                return Origin(_r.id, _r.path, f"{_b}.{field}", _s)
+
+            previous = layers.get(cat.id)
+            if previous is None:
+                fields = {f: origin(f) for f in _CATEGORY_FIELDS}
+            else:
+                fields = dict(previous)
+                for f in cat.model_fields_set - {"id", "source", "note"}:
+                    fields[f] = origin(f)
+                if _own_amount(cat):
+                    for f in _AMOUNT_FIELDS:
+                        fields[f] = origin(f)
+            fields["id"] = origin("id")
+            new[cat.id] = fields
+        layers = new
+    return layers
+
+
+def _own_amount(cat: Category) -> bool:
+    return cat.individual is not None or cat.tiers is not None or cat.missing is not None
+
+
+def _last_setting(chain: list[Region], year: int, field: str) -> tuple[Region, int] | None:
+    hit: tuple[Region, int] | None = None
+    for region in chain:
+        found = region.year(year)
+        if found is not None and getattr(found[1], field) is not None:
+            hit = (region, found[0])
+    return hit
+
+
+def _values(chain: list[Region], s: Schedule) -> list[ExplainedValue]:
+    leaf = s.region
+    out: list[ExplainedValue] = []
+
+    def add(key: str, value: Scalar | None, origin: Origin | None, formula: str | None = None) -> None:
+        if value is None or origin is None:
+            return
+        out.append(ExplainedValue(key, value, origin, origin.region != leaf, formula))
+
+    year = s.coverage_year
+    hit = _last_setting(chain, year, "policy")
+    if hit is not None:
+        region, index = hit
+        entry = region.data.year[index]
+        add("policy", entry.policy, Origin(region.id, region.path, f"year[{index}].policy", entry.source))
+    add("subsidy", s.subsidy, s.subsidy_origin)
+    if s.collection is not None and s.collection_origin is not None:
+        for f in ("start", "end"):
+            add(f"collection.{f}", getattr(s.collection, f), _refine(s.collection_origin, f))
+    if s.late is not None and s.late_origin is not None:
+        for f in ("amount", "start", "end", "waiting_days"):
+            add(f"late.{f}", getattr(s.late, f), _refine(s.late_origin, f))
+    hit = _last_setting(chain, year, "tier")
+    if hit is not None:
+        region, index = hit
+        entry = region.data.year[index]
+        for ti, tier in enumerate(entry.tier or ()):
+            origin = Origin(region.id, region.path, f"year[{index}].tier[{ti}]", entry.source)
+            add(f"tier.{tier.id}", name_text(tier.name), origin)
+
+    origins = _category_origins(chain, year)
+    for cat in s.categories:
+        fields = origins.get(cat.id, {})
+        key = f"category.{cat.id}"
+        amount = cat.amount_origin
+
+        def field_origin(f: str, *, _fields: dict[str, Origin] = fields, _a: Origin = amount) -> Origin:
+            return _fields.get(f) or _refine(_a, f)
+
+        if cat.name.zh != cat.id or cat.name.en != cat.id:
+            add(f"{key}.name", name_text(cat.name), field_origin("name"))
+        if cat.conditions:
+            add(f"{key}.when", condition_text(cat.conditions), field_origin("when"))
+        add(f"{key}.individual", cat.individual, field_origin("individual"), cat.formula)
+        for tier_id, amount_value in cat.tier_amounts.items():
+            add(f"{key}.tiers.{tier_id}", amount_value, _refine(field_origin("tiers"), tier_id))
+        if cat.subsidy_origin is not None and ".category[" in cat.subsidy_origin.key:
+            add(f"{key}.subsidy", cat.subsidy, field_origin("subsidy"))
+        for part, part_amount in cat.includes.items():
+            add(f"{key}.includes.{part}", part_amount, _refine(field_origin("includes"), part))
+        add(f"{key}.missing", cat.missing, field_origin("missing"))
+        if cat.below_minimum:
+            add(f"{key}.below_minimum", True, field_origin("below_minimum"))
+
+    for a in s.assisted:
+        key = f"assisted.{a.id}"
+        rule = a.rule
+        add(f"{key}.name", name_text(rule.name), _refine(a.origin, "name"))
+        if rule.groups:
+            add(f"{key}.groups", ", ".join(rule.groups), _refine(a.origin, "groups"))
+        if rule.disability_grades:
+            grades = ", ".join(str(g) for g in rule.disability_grades)
+            add(f"{key}.disability_grades", grades, _refine(a.origin, "disability_grades"))
+        if rule.conditions:
+            add(f"{key}.when", condition_text(rule.conditions), _refine(a.origin, "when"))
+        for f in ("pays", "pays_share", "assistance"):
+            add(f"{key}.{f}", getattr(rule, f), _refine(a.origin, f))
+    return out

@@ -1,0 +1,44 @@
+"""Finding a region by id, Chinese or English name or alias, from file headers only.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+_FIRST_YEAR = re.compile(r"^\s*\[\[\s*year\s*\]\]", re.MULTILINE)
+
+
+def _header_names(path: Path) -> list[str]:
+    """The zh/en names and aliases in a rate file's header (empty if it cannot be read)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    match = _FIRST_YEAR.search(text)
+    try:
+        head = tomllib.loads(text[: match.start()] if match else text)
+    except tomllib.TOMLDecodeError:
+        return []
+    region = head.get("region")
+    if not isinstance(region, dict):
+        return []
+    names: list[str] = []
+    name = region.get("name")
+    if isinstance(name, dict):
+        names += [v for v in (name.get("zh"), name.get("en")) if isinstance(v, str)]
+    aliases = region.get("aliases")
+    if isinstance(aliases, list):
+        names += [a for a in aliases if isinstance(a, str)]
+    return names
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", text.strip().lower())

@@ -1,0 +1,82 @@
+"""Pydantic models of income-statistics files (``rates/stats/*.toml``): NBS per-capita income by
+population, quintiles and medians, each row with its measure (net before 2013, disposable from
+2013), source and confidence.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import (
+    Field,
+)
+
+from .._frozen import Frozen
+from .model import Money, Source
+
+Measure = Literal["disposable", "net"]
+
+
+Population = Literal["all", "urban", "rural"]
+
+
+StatConfidence = Literal["high", "medium-high", "medium", "medium-low", "low"]
+
+
+class IncomeRow(Frozen):
+    """Per-capita income of one year and measure, for all residents, urban and rural.
+
+    ``confidence`` is one level for the row or a table by population. A population with
+    no value was not found in the sources (a gap: never filled in).
+    """
+
+    year: int
+    measure: Measure
+    region: str = "cn"
+    all: Money | None = None
+    urban: Money | None = None
+    rural: Money | None = None
+    confidence: StatConfidence | dict[Population, StatConfidence]
+    source: Source
+    note: str | None = None
+
+    def confidence_of(self, population: Population) -> str:
+        if isinstance(self.confidence, str):
+            return self.confidence
+        return self.confidence.get(population, "medium")
+
+
+class QuintileRow(Frozen):
+    """Per-capita income of the five household quintiles (20% of households each)."""
+
+    year: int
+    population: Population
+    measure: Measure
+    q1: Money
+    q2: Money
+    q3: Money
+    q4: Money
+    q5: Money
+    confidence: StatConfidence
+    source: Source
+    note: str | None = None
+
+
+class MedianRow(Frozen):
+    year: int
+    measure: str
+    all: Money | None = None
+    urban: Money | None = None
+    rural: Money | None = None
+    confidence: StatConfidence
+    source: Source
+    note: str | None = None
+
+
+class IncomeFile(Frozen):
+    """``rates/stats/income.toml`` and friends."""
+
+    income: list[IncomeRow] = Field(default_factory=list)
+    quintile: list[QuintileRow] = Field(default_factory=list)
+    median: list[MedianRow] = Field(default_factory=list)
+    note: str | None = None

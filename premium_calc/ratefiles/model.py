@@ -1,0 +1,298 @@
+"""Pydantic models of rate files (``rates/**/*.toml``) and income-statistics files.
+
+A rate file describes one region. Its id is its path under a rate directory without
+``.toml`` (``cn``, ``cn/guizhou``, ``cn/guizhou/bijie``). Years are keyed by **coverage
+year** (the year the cover applies to); ``policy`` records the year of the notice behind it.
+
+Everything here is *data*: no lookups, no inheritance. :mod:`premium_calc.ratebook`
+resolves a region and year into a plain :class:`~premium_calc.ratebook.Schedule`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Literal
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from .._frozen import Frozen
+
+Confidence = Literal["high", "medium", "low"]
+
+
+_CONFIDENCE_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
+
+
+def weakest(confidences: Iterable[Confidence]) -> Confidence:
+    """The lowest of some confidence levels (what a value built from them deserves)."""
+    return min(confidences, key=_CONFIDENCE_RANK.__getitem__)
+
+
+Sex = Literal["male", "female"]
+
+
+Level = Literal["country", "province", "city", "county"]
+
+
+#: Assisted groups (参保资助对象) a household member can belong to. Rate files name the
+#: groups a rule covers with these ids; the CLI accepts them as ``--member`` flags.
+ASSISTED_GROUPS: dict[str, tuple[str, str]] = {
+    "tekun": ("特困人员", "person in extreme poverty (tekun)"),
+    "orphan": ("孤儿/事实无人抚养儿童", "orphan or de-facto unsupported child"),
+    "dibao": ("最低生活保障对象(低保)", "minimum-living-allowance recipient (dibao)"),
+    "dibao_edge": ("低保边缘家庭成员", "member of a near-dibao household"),
+    "monitored": ("防止返贫监测对象", "household monitored against falling back into poverty"),
+    "returned_poverty": ("返贫致贫人口", "person fallen (back) into poverty"),
+    "poverty_exit": ("脱贫人口(未纳入监测)", "person lifted out of poverty, not monitored"),
+    "low_income": ("低收入家庭成员", "member of a low-income household"),
+    "youfu": ("优抚对象", "entitled group (veterans' families etc., youfu)"),
+    "family_planning": ("计生特殊家庭", "special family-planning household"),
+    "border": ("边境村民", "border villager"),
+}
+
+
+AssistedGroup = Literal[
+    "tekun",
+    "orphan",
+    "dibao",
+    "dibao_edge",
+    "monitored",
+    "returned_poverty",
+    "poverty_exit",
+    "low_income",
+    "youfu",
+    "family_planning",
+    "border",
+]
+
+
+def _to_decimal(value: object) -> object:
+    """Accept TOML integers, Decimal floats and numeric strings as exact Decimals."""
+    if isinstance(value, bool):
+        return value  # let pydantic reject it
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            return value
+    return value
+
+
+def _to_rate(value: object) -> object:
+    """Accept ``"0.7%"`` (a percentage) or a plain fraction (``0.007``)."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return Decimal(value.strip()[:-1]) / 100
+        except InvalidOperation:
+            return value
+    return _to_decimal(value)
+
+
+Money = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, decimal_places=2)]
+
+
+Rate = Annotated[Decimal, BeforeValidator(_to_rate), Field(ge=0, le=1)]
+
+
+class Name(Frozen):
+    """A bilingual name."""
+
+    zh: str
+    en: str
+
+
+class Source(Frozen):
+    """Where a value comes from."""
+
+    title: str
+    url: str | None = None
+    confidence: Confidence
+    note: str | None = None
+
+
+class SexAges(Frozen):
+    """An age bound that differs by sex (Beijing's elderly: men 60+, women 50+)."""
+
+    male: int = Field(ge=0, le=130)
+    female: int = Field(ge=0, le=130)
+
+
+AgeBound = int | SexAges
+
+
+class Condition(Frozen):
+    """A test on one member. Every key that is set must hold (logical AND).
+
+    Ages are whole years reached on 1 January of the coverage year.
+    """
+
+    min_age: AgeBound | None = None
+    max_age: AgeBound | None = None
+    sex: Sex | None = None
+    student: bool | None = None
+    college: bool | None = None
+    born_before: dt.date | None = None
+    born_on_or_after: dt.date | None = None
+
+    @field_validator("min_age", "max_age")
+    @classmethod
+    def _age_range(cls, v: AgeBound | None) -> AgeBound | None:
+        if isinstance(v, int) and not 0 <= v <= 130:
+            raise ValueError("age must be between 0 and 130")
+        return v
+
+
+class PercentOfBase(Frozen):
+    """An amount defined as a share of a published monthly base (Shenzhen).
+
+    annual amount = base x rate x months, rounded half-up to the fen once.
+    """
+
+    base: Money
+    rate: Rate
+    months: int = Field(default=12, ge=1, le=12)
+
+
+Amount = Money | PercentOfBase
+
+
+class Tier(Frozen):
+    """An optional contribution level the household chooses (一档/二档, 低档/高档)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Name
+
+
+class Category(Frozen):
+    """A group of residents with one contribution: first matching category wins.
+
+    ``individual`` is what one person pays; ``tiers`` replaces it where the region has
+    optional tiers. ``includes`` names components collected inside ``individual`` (e.g.
+    ``{ ltc = 30 }`` for a long-term-care premium) so they can be shown separately.
+    ``missing`` says why no amount is known (a calculation then fails with that reason).
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Name | None = None
+    when: Condition | list[Condition] | None = None
+    individual: Amount | None = None
+    tiers: dict[str, Amount] | None = None
+    subsidy: Money | None = None
+    includes: dict[str, Money] | None = None
+    below_minimum: bool = False
+    missing: str | None = None
+    source: Source | None = None
+    note: str | None = None
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        if self.when is None:
+            return ()
+        return tuple(self.when) if isinstance(self.when, list) else (self.when,)
+
+
+class AssistRule(Frozen):
+    """What an assisted member (特困, 低保 ...) pays.
+
+    Exactly one of: ``pays`` (a fixed amount the person pays), ``pays_share`` (the share
+    of the gross the person pays, ``"50%"``) or ``assistance`` (a fixed amount assistance
+    pays, the person pays the rest). The rule covers members in any of ``groups`` or with
+    a disability grade in ``disability_grades`` (everyone, if it names neither), and, where
+    ``when`` is set, only members for
+    whom it holds (the same tests as a category's ``when``: Kunming's 低收入家庭 rule covers
+    members aged 60+ and minors only). Where several rules apply, the one that leaves the
+    member paying least wins (no double subsidy).
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Name
+    groups: list[AssistedGroup] = Field(default_factory=list)
+    disability_grades: list[Annotated[int, Field(ge=1, le=4)]] = Field(default_factory=list)
+    when: Condition | list[Condition] | None = None
+    pays: Money | None = None
+    pays_share: Rate | None = None
+    assistance: Money | None = None
+    source: Source | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> AssistRule:
+        given = [k for k in ("pays", "pays_share", "assistance") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "an assisted rule needs exactly one of pays, pays_share, assistance"
+                f" (got {', '.join(given) or 'none'})"
+            )
+        if not self.groups and not self.disability_grades and self.when is None:
+            raise ValueError("an assisted rule needs groups, disability_grades or when")
+        return self
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        if self.when is None:
+            return ()
+        return tuple(self.when) if isinstance(self.when, list) else (self.when,)
+
+
+class Window(Frozen):
+    """The collection window (集中缴费期) for a coverage year."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    source: Source | None = None
+    note: str | None = None
+
+
+class LateEnrollment(Frozen):
+    """What a late enrollee pays (outside the window), and how long cover waits."""
+
+    amount: Money
+    start: dt.date | None = None
+    end: dt.date | None = None
+    waiting_days: int | None = Field(default=None, ge=0)
+    source: Source | None = None
+    note: str | None = None
+
+
+class YearEntry(Frozen):
+    """One coverage year of one region. Unset keys are inherited from the parent region."""
+
+    coverage: int = Field(ge=2000, le=2100)
+    policy: int | None = Field(default=None, ge=2000, le=2100)
+    source: Source
+    collection: Window | None = None
+    subsidy: Money | None = None
+    subsidy_source: Source | None = None
+    tier: list[Tier] | None = None
+    category: list[Category] | None = None
+    assisted: list[AssistRule] | None = None
+    late: LateEnrollment | None = None
+    note: str | None = None
+
+
+class RegionInfo(Frozen):
+    """The ``[region]`` table: names, parent, aliases."""
+
+    name: Name
+    parent: str | None = None
+    level: Level
+    aliases: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class RateFile(Frozen):
+    """A whole rate file: one region and its years."""
+
+    region: RegionInfo
+    year: list[YearEntry] = Field(default_factory=list)

@@ -1,0 +1,123 @@
+"""Reading rate files from disk: the bundled tree, rate directories, TOML with exact decimals,
+one validated :class:`Region` per file, and the data version. Nothing here resolves inheritance.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import RateFileError
+from .model import (
+    Name,
+    RateFile,
+    YearEntry,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+from .pydantic_errors import validation_error
+
+#: Environment variable: extra rate directories (os.pathsep-separated) overlaying the bundled tree.
+RATES_PATH_ENV = "PREMIUM_CALC_RATES"
+
+
+#: Sub-directory of a rate directory that holds statistics, not regions.
+STATS_DIR = "stats"
+
+
+_REGION_ID = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
+
+
+def bundled_rates_dir() -> Path:
+    """The rate tree shipped with the package (wheel) or beside it (source checkout)."""
+    here = Path(__file__).resolve().parent.parent  # the premium_calc package
+    for candidate in (here / "rates", here.parent / "rates"):
+        if (candidate / "cn.toml").is_file():
+            return candidate
+    raise RateFileError(here / "rates", "the bundled rate tree is missing (expected cn.toml)")
+
+
+def data_version(rates_dir: Path | None = None) -> str:
+    """The version string of the rate data (``rates/DATA_VERSION``), separate from the code's."""
+    path = (rates_dir or bundled_rates_dir()) / "DATA_VERSION"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return "unknown"
+
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file with exact decimals; syntax errors become RateFileError with a line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RateFileError(path, f"cannot read the file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise RateFileError(path, "the file is not UTF-8 text") from None
+    try:
+        data: dict[str, Any] = tomllib.loads(text, parse_float=Decimal)
+        return data
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        pos = _TOML_POS.search(msg)
+        detail = _TOML_POS.sub("", msg).strip() or "invalid TOML"
+        if pos:
+            raise RateFileError(
+                path, f"{detail} (expected valid TOML)", line=int(pos[1]), column=int(pos[2])
+            ) from None
+        raise RateFileError(path, f"{detail} (expected valid TOML)") from None
+
+
+def load_rate_file(path: Path) -> RateFile:
+    """Read and validate one rate file."""
+    data = read_toml(path)
+    try:
+        return RateFile.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(path, exc) from None
+
+
+@dataclass(frozen=True)
+class Region:
+    """A parsed rate file."""
+
+    id: str
+    path: Path
+    data: RateFile
+
+    @property
+    def name(self) -> Name:
+        return self.data.region.name
+
+    @property
+    def parent(self) -> str | None:
+        return self.data.region.parent
+
+    def years(self) -> list[int]:
+        return sorted(y.coverage for y in self.data.year)
+
+    def year(self, coverage: int) -> tuple[int, YearEntry] | None:
+        for index, entry in enumerate(self.data.year):
+            if entry.coverage == coverage:
+                return index, entry
+        return None
+
+
+def iter_rate_files(root: Path) -> Iterator[Path]:
+    """Rate files under a directory (not the statistics files)."""
+    for path in sorted(root.rglob("*.toml")):
+        if path.relative_to(root).parts[0] != STATS_DIR:
+            yield path

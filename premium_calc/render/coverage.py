@@ -1,0 +1,180 @@
+"""The regions x coverage years matrix as a terminal table and counts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..analyses.coverage import Coverage, CoverageCell
+
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "high": ("高", "high"),
+    "medium": ("中", "medium"),
+    "low": ("低", "low"),
+    "region": ("地区", "region"),
+    "id": ("代码", "id"),
+    "other": ("其他年度", "other years"),
+    "title": ("费率覆盖: 待遇年度 {years}", "Rate coverage, coverage years {years}"),
+}
+
+
+_STYLES = {"high": "green", "medium": "yellow", "low": "red", "none": "dim"}
+
+
+NONE_MARK = "·"
+
+
+INHERITS_MARK = "*"
+
+
+def _t(key: str, lang: str) -> str:
+    zh, en = _LABELS[key]
+    return zh if lang == "zh" else en
+
+
+def _span(years: list[int]) -> str:
+    from .formats import year_ranges
+
+    return year_ranges(years)
+
+
+def cell_text(cell: CoverageCell, lang: str, short: bool = False) -> tuple[str, str]:
+    """The text and style of one matrix cell: confidence (low with the low mark), ``·`` for
+    no entry, ``*`` after an entry that only inherits its parent's amounts. ``short``: one
+    letter (H/M/L) instead of the word, for wide year ranges."""
+    from ..analyses.coverage import cell_kind
+    from .formats import confidence_mark
+
+    kind = cell_kind(cell)
+    if kind == "none":
+        return NONE_MARK, _STYLES["none"]
+    label = _t(kind, lang)
+    if short and lang != "zh":
+        label = label[0].upper()
+    text = label + confidence_mark(kind)
+    if cell.inherits:
+        text += INHERITS_MARK
+    return text, _STYLES[kind]
+
+
+def coverage_table(cov: Coverage, lang: str = "en", width: int | None = None) -> Any:
+    """The matrix as a rich table: one line per region, cities indented under provinces.
+
+    ``width``: the terminal width to fit (names and ids are cut with an ellipsis, year cells
+    never; with many years the cells show one letter). None: natural widths.
+    """
+    from rich import box
+    from rich.table import Table
+
+    names = ["  " * r.depth + (r.name.zh if lang == "zh" else r.name.en) for r in cov.rows]
+    others = [_span(r.other_years) if r.other_years else "" for r in cov.rows]
+    short = False
+    cell_w = _cell_width(lang, short=False)
+    name_w: int | None = None
+    id_w: int | None = None
+    other_w: int | None = None
+    total: int | None = None
+    if width is not None:
+        n = len(cov.years)
+        if lang != "zh" and n * (cell_w + 3) > width - 36:
+            short, cell_w = True, _cell_width(lang, short=True)
+        year_w = max(cell_w, 3 if short else 4)
+        other_w = max(min(max((len(o) for o in others), default=0), 12), _cells(_t("other", lang)))
+        # SIMPLE_HEAD, no edge padding: each column takes its width + 3, less 1 for the table.
+        fixed = n * year_w + other_w + 3 * (n + 3) - 1
+        natural_name = max(_cells(x) for x in names)
+        natural_id = max(len(r.region) for r in cov.rows)
+        rest = width - fixed
+        if natural_name + natural_id <= rest:
+            name_w, id_w = natural_name, natural_id
+        else:
+            id_w = max(min(natural_id, rest // 2), 8)
+            name_w = max(rest - id_w, 8)
+        total = fixed + name_w + id_w
+    table = Table(
+        title=_t("title", lang).format(years=_span(cov.years)),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        width=total,
+    )
+    table.add_column(_t("region", lang), no_wrap=True, overflow="ellipsis", width=name_w)
+    table.add_column(_t("id", lang), no_wrap=True, overflow="ellipsis", width=id_w)
+    for year in cov.years:
+        label = str(year) if not short else f"'{year % 100:02d}"
+        table.add_column(label, no_wrap=True, justify="center", min_width=max(cell_w, len(label)))
+    table.add_column(_t("other", lang), no_wrap=True, overflow="ellipsis", width=other_w)
+    for row, name, other in zip(cov.rows, names, others, strict=True):
+        cells = []
+        for cell in row.cells:
+            text, style = cell_text(cell, lang, short)
+            cells.append(f"[{style}]{text}[/{style}]")
+        table.add_row(name, row.region, *cells, other)
+    return table
+
+
+def _cell_width(lang: str, short: bool) -> int:
+    """The widest cell text: a label with the low mark and the inherits mark."""
+    from .formats import LOW_MARK
+
+    labels = [_t(k, lang) for k in ("high", "medium", "low")]
+    if short and lang != "zh":
+        labels = [x[0].upper() for x in labels]
+    return max(_cells(x) for x in labels) + len(LOW_MARK) + len(INHERITS_MARK)
+
+
+def _cells(text: str) -> int:
+    """Terminal cells a text takes (CJK characters take two)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def counts_text(cov: Coverage, lang: str = "en") -> Any:
+    """The counts under the matrix, and the legend."""
+    from rich.text import Text
+
+    from .assessment import t
+    from .formats import LOW_MARK
+
+    c = cov.counts
+    span = _span(cov.years)
+    conf = c.by_confidence
+    by_year = ", ".join(f"{y} {n}" for y, n in c.by_year.items())
+    out = Text()
+    if lang == "zh":
+        out.append(
+            f"{c.regions} 个地区 x {c.years} 个年度: {c.entries} 项有费率"
+            f" (高 {conf['high']}, 中 {conf['medium']}, 低{LOW_MARK} {conf['low']}), {c.missing} 项缺失;"
+            f" 其中 {c.inherits} 项只继承上级 ({INHERITS_MARK}).\n"
+        )
+        out.append(f"按年度: {by_year}.\n")
+        out.append(f"{span} 无费率的地区 ({len(c.regions_without_years)}): ")
+        out.append(", ".join(c.regions_without_years) or "无")
+        out.append(f"\n没有任何年度的地区 ({len(c.regions_without_any_year)}): ")
+        out.append(", ".join(c.regions_without_any_year) or "无")
+        out.append(
+            f"\n{NONE_MARK} 无此年度; {INHERITS_MARK} 该年度没有自己的金额, 全部继承上级地区;"
+            " 可信度为该年度所有来源中最低的一项.\n"
+        )
+    else:
+        out.append(
+            f"{c.regions} regions x {c.years} years: {c.entries} entries"
+            f" (high {conf['high']}, medium {conf['medium']}, low{LOW_MARK} {conf['low']}),"
+            f" {c.missing} missing; {c.inherits} only inherit ({INHERITS_MARK}).\n"
+        )
+        out.append(f"By year: {by_year}.\n")
+        out.append(f"No entry in {span} ({len(c.regions_without_years)}): ")
+        out.append(", ".join(c.regions_without_years) or "none")
+        out.append(f"\nNo year at all ({len(c.regions_without_any_year)}): ")
+        out.append(", ".join(c.regions_without_any_year) or "none")
+        out.append(
+            f"\n{NONE_MARK} no entry for the year; {INHERITS_MARK} the entry has no amounts of its own"
+            " (all inherited from the parent region); confidence is the weakest source of the"
+            " resolved year.\n"
+        )
+    if conf["low"]:
+        out.append(f"{LOW_MARK} {t('low_note', lang)}\n", style="yellow")
+    return out

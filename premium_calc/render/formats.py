@@ -1,0 +1,69 @@
+"""Marks and small text forms shared by every renderer: the low-confidence mark, year ranges,
+signed percentages, bars.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+
+    pass
+
+
+LOW_MARK = "†"
+
+
+def year_ranges(years: Sequence[int]) -> str:
+    """``[2004, 2005, 2006, 2027]`` -> ``2004-2006, 2027`` (``-`` for none)."""
+    if not years:
+        return "-"
+    out: list[str] = []
+    start = prev = years[0]
+    for y in [*years[1:], None]:
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if y is not None:
+            start = prev = y
+    return ", ".join(out)
+
+
+def confidence_mark(confidence: str | None) -> str:
+    return LOW_MARK if confidence == "low" else ""
+
+
+BREAK_MARK = "‖"
+
+
+BAR_WIDTH = 36
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def signed_pct(value: Decimal | None) -> str:
+    """0.0870 -> ``+8.70%``."""
+    if value is None:
+        return "-"
+    return f"{value * 100:+.2f}%"
+
+
+def _index(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _mult(value: Decimal | None) -> str:
+    return "-" if value is None else f"x{value.normalize():f}"
+
+
+def bar(value: Decimal | float, maximum: Decimal | float, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar in eighth-block resolution (value 0..maximum over ``width`` cells)."""
+    if maximum <= 0 or value <= 0:
+        return ""
+    eighths = round(float(value) / float(maximum) * width * 8)
+    full, part = divmod(min(eighths, width * 8), 8)
+    return "█" * full + (_EIGHTHS[part] if part else "")

@@ -1,0 +1,148 @@
+"""The key grammar of ``premium-calc rates set`` and the TOML literals of the values it writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+
+    pass
+from ..errors import EditError
+from ..units import FEN
+
+CONFIDENCES = ("high", "medium", "low")
+
+
+DEFAULT_CONFIDENCE = "medium"
+
+
+KEY_HELP = (
+    "KEY is one of: subsidy; collection.start, collection.end (YYYY-MM-DD); late.amount,"
+    " late.start, late.end, late.waiting_days; category.ID.individual,"
+    " category.ID.tiers.TIER, category.ID.subsidy, category.ID.includes.NAME,"
+    " category.ID.below_minimum (true/false); assisted.ID.pays, assisted.ID.pays_share"
+    " (e.g. 50%), assisted.ID.assistance; notes: note, collection.note, late.note,"
+    " category.ID.note, assisted.ID.note. Amounts are yuan (400 or 538.36). The --source"
+    " is recorded where the value's source is kept: subsidy_source, collection.source,"
+    " late.source, or the category's / assisted rule's source."
+)
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """A parsed ``rates set`` key."""
+
+    raw: str
+    section: str  # "year", "collection", "late", "category", "assisted"
+    ident: str | None  # category / assisted id
+    field: str
+    sub: str | None  # tier id (tiers) or component (includes)
+    kind: str  # money, rate, date, int, bool, text
+
+    @property
+    def sourced(self) -> bool:
+        return self.kind != "text" and self.field != "below_minimum"
+
+
+_ID = r"[a-z][a-z0-9_]*"
+
+
+_KEY_FORMS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"^(subsidy)$"), "year", "money"),
+    (re.compile(r"^(note)$"), "year", "text"),
+    (re.compile(r"^collection\.(start|end)$"), "collection", "date"),
+    (re.compile(r"^collection\.(note)$"), "collection", "text"),
+    (re.compile(r"^late\.(amount)$"), "late", "money"),
+    (re.compile(r"^late\.(start|end)$"), "late", "date"),
+    (re.compile(r"^late\.(waiting_days)$"), "late", "int"),
+    (re.compile(r"^late\.(note)$"), "late", "text"),
+    (re.compile(rf"^category\.({_ID})\.(individual|subsidy)$"), "category", "money"),
+    (re.compile(rf"^category\.({_ID})\.(tiers|includes)\.({_ID})$"), "category", "money"),
+    (re.compile(rf"^category\.({_ID})\.(below_minimum)$"), "category", "bool"),
+    (re.compile(rf"^category\.({_ID})\.(note)$"), "category", "text"),
+    (re.compile(rf"^assisted\.({_ID})\.(pays|assistance)$"), "assisted", "money"),
+    (re.compile(rf"^assisted\.({_ID})\.(pays_share)$"), "assisted", "rate"),
+    (re.compile(rf"^assisted\.({_ID})\.(note)$"), "assisted", "text"),
+]
+
+
+def parse_key(key: str) -> KeySpec:
+    """Parse a ``rates set`` key (see :data:`KEY_HELP`)."""
+    text = key.strip()
+    for pattern, section, kind in _KEY_FORMS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        groups = m.groups()
+        if section in ("year", "collection", "late"):
+            return KeySpec(text, section, None, groups[0], None, kind)
+        sub = groups[2] if len(groups) > 2 else None
+        return KeySpec(text, section, groups[0], groups[1], sub, kind)
+    raise EditError(f"{key!r}: not a key that can be set (expected {KEY_HELP[len('KEY is '):]})")
+
+
+def toml_literal(kind: str, value: str, key: str = "value") -> str:
+    """The TOML text of a value given on the command line, checked for its kind."""
+    raw = value.strip()
+    if kind == "money":
+        try:
+            amount = Decimal(raw.replace(",", ""))
+        except InvalidOperation:
+            amount = Decimal(-1)
+        if not amount.is_finite() or amount < 0 or amount != amount.quantize(FEN):
+            raise EditError(
+                f"{key} = {value!r}: not an amount (expected yuan, at most two decimals,"
+                " such as 400 or 538.36)"
+            )
+        return _decimal_text(amount)
+    if kind == "rate":
+        percent = raw.endswith("%")
+        try:
+            share = Decimal(raw[:-1] if percent else raw) / (100 if percent else 1)
+        except InvalidOperation:
+            share = Decimal(-1)
+        if not share.is_finite() or not 0 <= share <= 1:
+            raise EditError(f"{key} = {value!r}: not a share (expected e.g. 50% or 0.5)")
+        return _string(raw.replace(" ", "")) if percent else _decimal_text(share)
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(raw).isoformat()
+        except ValueError:
+            raise EditError(f"{key} = {value!r}: not a date (expected YYYY-MM-DD)") from None
+    if kind == "int":
+        if not raw.isdigit():
+            raise EditError(f"{key} = {value!r}: not a whole number of days (expected e.g. 90)")
+        return str(int(raw))
+    if kind == "bool":
+        if raw.lower() not in ("true", "false"):
+            raise EditError(f"{key} = {value!r}: not true or false (expected true or false)")
+        return raw.lower()
+    return _string(value)
+
+
+def _decimal_text(amount: Decimal) -> str:
+    if amount == amount.to_integral_value():
+        return str(int(amount))
+    return format(amount.normalize(), "f")
+
+
+def _string(text: str) -> str:
+    import tomlkit
+
+    return tomlkit.string(text).as_string()
+
+
+def source_literal(url: str, title: str | None, confidence: str | None) -> str:
+    """``{ title = ..., url = ..., confidence = ... }`` for a value's source."""
+    conf = confidence or DEFAULT_CONFIDENCE
+    if conf not in CONFIDENCES:
+        raise EditError(f"--confidence {conf!r}: not a confidence (expected high, medium or low)")
+    if not re.match(r"^https?://\S+$", url.strip()):
+        raise EditError(f"--source {url!r}: not a web address (expected https://...)")
+    shown = (title or url).strip()
+    return f"{{ title = {_string(shown)}, url = {_string(url.strip())}, confidence = {_string(conf)} }}"

@@ -1,0 +1,253 @@
+"""``premium-calc rates new-year``: a new coverage year from an existing one, with bumps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..ratebook.book import RateBook
+from ..ratefiles.reading import Region
+
+if TYPE_CHECKING:
+    from tomlkit.items import Table
+
+from ..errors import EditError
+from ..units import FEN
+from .commit import EditResult, _finish, _read
+from .keys import _decimal_text, _string, parse_key, source_literal
+from .set_value import resolve_target
+from .toml_blocks import (
+    _Blocks,
+    _get_member,
+    _newline,
+    _parse_block,
+    _render_block,
+    _same_newlines,
+    _set_member,
+    _split_trailing,
+    _value,
+    _year_blocks,
+)
+
+_BUMP = re.compile(r"^\s*([a-z0-9_.]+)\s*=\s*([+-]?)\s*([0-9]+(?:\.[0-9]+)?)\s*(%?)\s*$")
+
+
+def parse_bumps(specs: Iterable[str]) -> dict[str, str]:
+    """``["individual=+20", "subsidy=+5%"]`` -> ``{"individual": "+20", "subsidy": "+5%"}``."""
+    out: dict[str, str] = {}
+    for spec in specs:
+        m = _BUMP.match(spec)
+        if not m:
+            raise EditError(
+                f"--bump {spec!r}: not a bump (expected KEY=+N, KEY=-N, KEY=+N% or KEY=N,"
+                " e.g. individual=+20)"
+            )
+        out[m[1]] = f"{m[2]}{m[3]}{m[4]}"
+    return out
+
+
+def _bumped(old: Decimal, bump: str, what: str) -> Decimal:
+    m = re.match(r"^([+-]?)([0-9]+(?:\.[0-9]+)?)(%?)$", bump.replace(" ", ""))
+    if not m:
+        raise EditError(f"--bump {what}={bump}: not a bump (expected +N, -N, +N% or N)")
+    sign, number, percent = m.groups()
+    amount = Decimal(number)
+    if percent:
+        delta = (old * amount / 100).quantize(FEN, rounding=ROUND_HALF_UP)
+        new = old - delta if sign == "-" else old + delta
+    elif sign:
+        new = old - amount if sign == "-" else old + amount
+    else:
+        new = amount
+    if new < 0:
+        raise EditError(f"--bump {what}={bump}: {old} would become {new} (expected an amount >= 0)")
+    return new
+
+
+def new_year(
+    book_or_path: RateBook | Path | str,
+    region: str,
+    from_year: int,
+    to_year: int,
+    bumps: Mapping[str, str | int | Decimal] | None = None,
+    *,
+    source_url: str | None = None,
+    source_title: str | None = None,
+    confidence: str | None = None,
+    dry_run: bool = False,
+) -> EditResult:
+    """Add coverage ``to_year`` to ``region``, copied from its entry for ``from_year``.
+
+    The copy keeps the entry's keys, categories, tiers and assisted rules; ``policy`` and
+    the collection/late dates move by ``to_year - from_year`` years; per-value sources are
+    dropped (the old ones do not cover the new year). ``bumps`` change amounts:
+    ``{"individual": "+20"}`` every category amount (flat and tiers), ``"subsidy"`` every
+    subsidy, ``"late.amount"``, or any ``rates set`` amount key (``category.adult.tiers.tier1``);
+    values are ``+N``, ``-N``, ``+N%`` (rounded half-up to the fen) or ``N`` (the new amount).
+    Without ``source_url`` the year's source is a low-confidence draft note saying so.
+    """
+    book, region_id, path = resolve_target(book_or_path, region)
+    old_text = _read(path)
+    reg = book.region(region_id)
+    found = reg.year(from_year)
+    if found is None:
+        years = ", ".join(str(y) for y in reg.years()) or "none"
+        raise EditError(
+            f"{region_id} has no entry for coverage year {from_year} (years: {years});"
+            " nothing was changed (expected --from an existing year)"
+        )
+    if reg.year(to_year) is not None:
+        raise EditError(
+            f"{region_id} already has coverage year {to_year}; nothing was changed"
+            " (expected a new year: change values with rates set)"
+        )
+    shift = to_year - from_year
+    blocks = _year_blocks(old_text, reg, path)
+    content, _ = _split_trailing(blocks.text(found[0]))
+    doc = _parse_block(content)
+    entry = doc["year"][0]
+    notes: list[str] = []
+    entry["coverage"] = to_year
+    if "policy" in entry:
+        entry["policy"] = int(entry["policy"]) + shift
+    if source_url:
+        entry["source"] = _value(source_literal(source_url, source_title, confidence))
+    else:
+        title = (
+            f"DRAFT: copied from coverage year {from_year} by premium-calc rates new-year;"
+            f" replace with the {to_year} notice"
+        )
+        entry["source"] = _value(f"{{ title = {_string(title)}, confidence = \"low\" }}")
+        notes.append("no --source: the year's source is a low-confidence draft")
+    if "subsidy_source" in entry:
+        del entry["subsidy_source"]
+    shifted = []
+    for name in ("collection", "late"):
+        if name not in entry:
+            continue
+        if _get_member(entry, name, "source") is not None:
+            _set_member(entry, name, "source", None)
+        for f in ("start", "end"):
+            old = _get_member(entry, name, f)
+            if isinstance(old, dt.date):
+                _set_member(entry, name, f, _shift_date(old, shift).isoformat())
+                shifted.append(f"{name}.{f}")
+    for kind in ("category", "assisted"):
+        for table in entry.get(kind) or ():
+            if "source" in table:
+                del table["source"]
+    applied = _apply_bumps(entry, dict(bumps or {}), region_id, from_year, reg)
+    bump_text = f", bumps {', '.join(f'{k} {v}' for k, v in applied)}" if applied else ""
+    shift_text = f"; dates moved by {shift} year(s)" if shifted else ""
+    entry["note"] = (
+        f"Copied from coverage year {from_year} by premium-calc rates new-year{bump_text}"
+        f"{shift_text}. Check every value against the {to_year} notice."
+    )
+    new_block = _same_newlines(content, _render_block(content, doc))
+    nl = _newline(old_text)
+    if not new_block.endswith(("\n", "\r")):
+        new_block += nl
+    position = _insert_line(blocks, reg, to_year)
+    if position >= len(blocks.lines):
+        tail = "" if old_text.endswith(("\n", "\r")) or not old_text else nl
+        new_text = old_text + tail + nl + new_block
+    else:
+        new_text = blocks.insert_at(position, new_block + nl)
+    if shifted:
+        notes.append(f"{', '.join(shifted)} moved by {shift} year(s): check them")
+    label = f"new coverage year {to_year} from {from_year}{bump_text}"
+    return _finish(book, region_id, path, to_year, old_text, new_text, dry_run, notes, label)
+
+
+def _shift_date(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _insert_line(blocks: _Blocks, region: Region, to_year: int) -> int:
+    """Where the new entry goes: before the first later year (and its leading comments)."""
+    later = [
+        (entry.coverage, i) for i, entry in enumerate(region.data.year) if entry.coverage > to_year
+    ]
+    if not later:
+        return len(blocks.lines)
+    _, index = min(later)
+    line = blocks.spans[index][0]
+    while line > 0 and blocks.lines[line - 1].lstrip().startswith("#"):
+        line -= 1
+    return line
+
+
+def _apply_bumps(
+    entry: Table, bumps: dict[str, str | int | Decimal], region_id: str, from_year: int, reg: Region
+) -> list[tuple[str, str]]:
+    from tomlkit.items import InlineTable
+
+    applied: list[tuple[str, str]] = []
+    categories = list(entry.get("category") or ())
+    for raw_key, raw_bump in bumps.items():
+        bump = str(raw_bump)
+        if isinstance(raw_bump, int | Decimal) and not bump.startswith(("+", "-")):
+            bump = f"+{bump}" if Decimal(bump) >= 0 else bump
+        hits = 0
+
+        def change(
+            table: Any, name: str, member: str | None = None, *, _bump: str = bump, _key: str = raw_key
+        ) -> bool:
+            holder = table.get(name)
+            if member is not None:
+                if not isinstance(holder, InlineTable) or member not in holder:
+                    return False
+                old = holder[member]
+            else:
+                old = holder
+            if isinstance(old, bool) or not isinstance(old, int | float | Decimal):
+                return False
+            new = _bumped(Decimal(str(old)), _bump, _key)
+            if member is not None:
+                _set_member(table, name, member, _decimal_text(new))
+            else:
+                table[name] = _value(_decimal_text(new))
+            return True
+
+        if raw_key == "individual":
+            for cat in categories:
+                hits += change(cat, "individual")
+                tiers = cat.get("tiers")
+                if isinstance(tiers, InlineTable):
+                    for tier_id in list(tiers):
+                        hits += change(cat, "tiers", tier_id)
+        elif raw_key == "subsidy":
+            hits += change(entry, "subsidy")
+            for cat in categories:
+                hits += change(cat, "subsidy")
+        elif raw_key in ("late", "late.amount"):
+            hits += change(entry, "late", "amount")
+        else:
+            spec = parse_key(raw_key)
+            if spec.kind != "money":
+                raise EditError(f"--bump {raw_key}: not an amount (expected an amount key)")
+            if spec.section in ("year",):
+                hits += change(entry, spec.field)
+            elif spec.section == "late":
+                hits += change(entry, "late", spec.field)
+            else:
+                for table in entry.get(spec.section) or ():
+                    if table.get("id") == spec.ident:
+                        hits += change(table, spec.field, spec.sub)
+        if not hits:
+            parent = reg.parent or "its parent"
+            raise EditError(
+                f"--bump {raw_key}: the {from_year} entry of {region_id} sets no such amount of"
+                f" its own (it may inherit it from {parent}); nothing was changed (expected a"
+                " key this entry sets, or bump the parent, or use rates set)"
+            )
+        applied.append((raw_key, bump))
+    return applied

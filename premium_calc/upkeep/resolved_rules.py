@@ -1,0 +1,246 @@
+"""Rules on resolved schedules: the chain of parents, tiers against inherited categories, amounts
+against the national minimum, entries that only repeat their parent (``parent-*``, ``tier-*``,
+``below-minimum``, ``includes-exceeds``, ``redundant``). See :mod:`.validate` for the catalogue."""
+
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..errors import (
+    PremiumCalcError,
+    RateFileError,
+    UnknownRegionError,
+    YearNotCoveredError,
+)
+from ..ratebook.book import RateBook
+from ..ratebook.explain import explain_schedule, value_map
+from ..ratebook.schedule import Schedule
+from ..ratefiles.keypaths import KeyPath
+from ..ratefiles.model import YearEntry
+from ..ratefiles.reading import Region
+from ..units import money
+from .problems import FileCheck
+
+#: Keys of a year entry that do not set values (an entry with only these applies the parent's).
+_NON_VALUE_KEYS = frozenset({"coverage", "policy", "source", "note"})
+
+
+def check_chain(check: FileCheck, region: Region) -> bool:
+    """Walk the parents; report unknown parents, cycles and broken ancestors."""
+    key: KeyPath = ("region", "parent")
+    seen = [check.rid]
+    current = region.parent
+    while current is not None:
+        if current in seen:
+            cycle = " -> ".join([*seen, current])
+            if current == check.rid:
+                check.error(
+                    "parent-cycle",
+                    key,
+                    f"inheritance cycle {cycle} (expected a chain of parents that ends at a"
+                    " region without a parent, such as cn)",
+                )
+            elif seen[-1] not in check.validated:
+                check.error(
+                    "parent-invalid",
+                    key,
+                    f"the parent chain {cycle} loops (expected a chain of parents that ends"
+                    " at a region without a parent, such as cn)",
+                )
+            return False
+        try:
+            parent = check.book.region(current)
+        except UnknownRegionError:
+            if len(seen) == 1:
+                check.error("parent-unknown", key, unknown_parent(check, current))
+            elif seen[-1] not in check.validated:
+                check.error(
+                    "parent-invalid",
+                    key,
+                    f"ancestor {seen[-1]} names an unknown parent {current!r}"
+                    " (expected every ancestor to name the id of a rate file)",
+                )
+            return False
+        except RateFileError as exc:
+            if current not in check.validated:
+                check.error(
+                    "parent-invalid",
+                    key,
+                    f"ancestor {current} cannot be loaded: {exc}"
+                    " (expected every ancestor to be a valid rate file)",
+                )
+            return False
+        seen.append(current)
+        current = parent.parent
+    return True
+
+
+def unknown_parent(check: FileCheck, parent: str) -> str:
+    hint = ", such as cn or cn/hunan"
+    try:
+        hit = check.book.find(parent)
+        hint = f": {hit}"
+    except UnknownRegionError as exc:
+        if exc.suggestions:
+            hint = f", such as {exc.suggestions[0]}"
+    except PremiumCalcError:
+        pass
+    return f"{parent!r}: unknown parent region (expected the id of a rate file{hint})"
+
+
+def own_index(check: FileCheck, origin_key: str, index: int) -> int | None:
+    """The category index in this file's entry ``index`` that an origin key points at."""
+    m = re.match(r"year\[(\d+)\]\.category\[(\d+)\]", origin_key)
+    if m and int(m[1]) == index:
+        return int(m[2])
+    return None
+
+
+def check_tiers(check: FileCheck, index: int, entry: YearEntry, s: Schedule) -> None:
+    base: KeyPath = ("year", index)
+    ids = s.tier_ids()
+    listed = ", ".join(ids)
+    used: set[str] = set()
+    for cat in s.categories:
+        used |= set(cat.tier_amounts)
+        if not cat.tier_amounts:
+            continue
+        own = (
+            own_index(check, cat.amount_origin.key, index)
+            if cat.amount_origin.region == check.rid
+            else None
+        )
+        if own is not None:
+            where: KeyPath = (*base, "category", own, "tiers")
+            for tier_id in cat.tier_amounts:
+                if tier_id not in ids:
+                    expected = (
+                        f"one of the year's tiers: {listed}"
+                        if ids
+                        else f"a [[year.tier]] entry with id = {tier_id!r};"
+                        f" coverage year {entry.coverage} declares no tiers"
+                    )
+                    check.error(
+                        "tier-undeclared",
+                        (*where, tier_id),
+                        f"category {cat.id!r} gives an amount for tier {tier_id!r}, which is"
+                        f" not declared for coverage year {entry.coverage} (expected {expected})",
+                    )
+            for tier_id in ids:
+                if tier_id not in cat.tier_amounts:
+                    check.error(
+                        "tier-missing",
+                        where,
+                        f"category {cat.id!r} has no amount for tier {tier_id!r}"
+                        f" (expected an amount for every tier of the year: {listed})",
+                    )
+        elif entry.tier is not None and set(cat.tier_amounts) != set(ids):
+            inherited = ", ".join(cat.tier_amounts)
+            own_cat = next(
+                (i for i, c in enumerate(entry.category or ()) if c.id == cat.id), None
+            )
+            where = (*base, "category", own_cat) if own_cat is not None else (*base, "tier")
+            check.error(
+                "tier-conflict",
+                where,
+                f"category {cat.id!r} inherits amounts for tiers {inherited} from"
+                f" {cat.amount_origin.region}, but this entry's tier list declares"
+                f" {listed or 'no tiers'} (expected the same tier ids, or the category's"
+                " own tiers here)",
+            )
+    if entry.tier is not None:
+        for ti, tier in enumerate(entry.tier):
+            if tier.id not in used:
+                check.warning(
+                    "tier-unused",
+                    (*base, "tier", ti),
+                    f"tier {tier.id!r} is declared but no category gives an amount for it"
+                    f" (expected tiers = {{ {tier.id} = ... }} on a category)",
+                )
+
+
+def check_amounts(check: FileCheck, index: int, s: Schedule) -> None:
+    base: KeyPath = ("year", index)
+    minimum = s.national_minimum
+    for cat in s.categories:
+        if cat.amount_origin.region != check.rid:
+            continue
+        own = own_index(check, cat.amount_origin.key, index)
+        if own is None:
+            continue
+        where: KeyPath = (*base, "category", own)
+        if cat.individual is None and not cat.tier_amounts and cat.missing is None:
+            check.error(
+                "category-no-amount",
+                where,
+                f"category {cat.id!r} has no amount (expected individual, tiers or missing,"
+                " here or on a parent category with the same id)",
+            )
+            continue
+        amounts: list[tuple[KeyPath, str, Decimal]] = []
+        if cat.tier_amounts:
+            amounts += [
+                ((*where, "tiers", t), f"category {cat.id!r} tier {t!r}", a)
+                for t, a in cat.tier_amounts.items()
+            ]
+        elif cat.individual is not None:
+            amounts.append(((*where, "individual"), f"category {cat.id!r}", cat.individual))
+        if minimum is not None and not cat.below_minimum:
+            for key, what, amount in amounts:
+                if amount < minimum:
+                    check.warning(
+                        "below-minimum",
+                        key,
+                        f"{what} pays {money(amount)}, below the national minimum"
+                        f" {money(minimum)} for coverage year {s.coverage_year} (expected at"
+                        f" least {money(minimum)}, or below_minimum = true if the notice"
+                        " sets it lower)",
+                    )
+        if cat.includes and amounts:
+            total = sum(cat.includes.values(), Decimal(0))
+            smallest = min(a for _, _, a in amounts)
+            if total > smallest:
+                check.error(
+                    "includes-exceeds",
+                    (*where, "includes"),
+                    f"category {cat.id!r} includes {money(total)} of other premiums, more"
+                    f" than its amount {money(smallest)} (expected includes to be part of"
+                    " individual)",
+                )
+
+
+def check_redundant(
+    check: FileCheck, book: RateBook, region: Region, index: int, entry: YearEntry, s: Schedule
+) -> None:
+    parent = region.parent
+    if parent is None or region.data.region.level not in ("city", "county"):
+        return
+    if not (entry.model_fields_set - _NON_VALUE_KEYS):
+        return
+    try:
+        parent_schedule = book.schedule(parent, entry.coverage)
+    except (YearNotCoveredError, PremiumCalcError):
+        return
+    if _amounts(s) != _amounts(parent_schedule):
+        return  # the cheap comparison already differs
+    mine = value_map(explain_schedule(book, s), names=False)
+    theirs = value_map(explain_schedule(book, parent_schedule), names=False)
+    if mine == theirs:
+        check.warning(
+            "redundant",
+            ("year", index),
+            f"every value for coverage year {entry.coverage} equals {parent}'s (expected"
+            " only coverage, policy and source in an entry that applies the parent's"
+            " standard; set only what differs)",
+        )
+
+
+def _amounts(s: Schedule) -> tuple[object, ...]:
+    """The main amounts of a schedule, to compare two schedules quickly."""
+    cats = tuple(
+        (c.id, c.individual, tuple(sorted(c.tier_amounts.items())), c.missing, c.subsidy)
+        for c in s.categories
+    )
+    return (s.subsidy, cats, s.late.amount if s.late else None)

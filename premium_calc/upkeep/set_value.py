@@ -1,0 +1,308 @@
+"""``premium-calc rates set``: one value of one coverage year, with its source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..ratebook.book import RateBook
+
+if TYPE_CHECKING:
+    from tomlkit.items import Table
+
+from ..errors import EditError
+from .commit import EditResult, _finish, _read
+from .keys import KeySpec, _decimal_text, _string, parse_key, source_literal, toml_literal
+from .toml_blocks import (
+    _inline_text,
+    _newline,
+    _parse_block,
+    _render_block,
+    _same_newlines,
+    _set_after,
+    _set_member,
+    _split_trailing,
+    _value,
+    _year_blocks,
+)
+
+
+def resolve_target(book_or_path: RateBook | Path | str, region: str) -> tuple[RateBook, str, Path]:
+    """The book, region id and file an edit of ``region`` writes to (checked).
+
+    ``book_or_path`` is a rate book, or a rate directory: then the book is that directory
+    over the bundled rates, and the region's file must be in that directory.
+    """
+    limit: Path | None = None
+    if isinstance(book_or_path, RateBook):
+        book = book_or_path
+    else:
+        directory = Path(book_or_path)
+        if not directory.is_dir():
+            raise EditError(f"{directory}: not a rate directory (expected a directory of rate files)")
+        book = RateBook([directory], use_env=False)
+        limit = directory.resolve()
+    region_id = book.find(region)
+    path = book.path_of(region_id)
+    real = path.resolve()
+    roots = [limit] if limit is not None else list(book.dirs)
+    if not any(_inside(real, root) for root in roots):
+        where = str(limit) if limit is not None else "the rate directories"
+        raise EditError(
+            f"{region_id}: its file {real} is not inside {where}; nothing was changed"
+            f" (expected a file under a rate directory: copy it to {region_id}.toml in one)"
+        )
+    if not real.is_file():
+        raise EditError(f"{region_id}: {real} is not a regular file; nothing was changed")
+    if not os.access(real, os.W_OK) or not os.access(real.parent, os.W_OK):
+        raise EditError(
+            f"{region_id}: {real} is not writable (bundled with an installed package?);"
+            f" nothing was changed (expected a writable file: copy it to {region_id}.toml in a"
+            " directory given with --rates-dir or PREMIUM_CALC_RATES, and edit the copy)"
+        )
+    return book, region_id, real
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def set_value(
+    book_or_path: RateBook | Path | str,
+    region: str,
+    year: int,
+    key: str,
+    value: str,
+    *,
+    source_url: str | None = None,
+    source_title: str | None = None,
+    confidence: str | None = None,
+    dry_run: bool = False,
+) -> EditResult:
+    """Set one value of ``region``'s entry for coverage ``year`` (see :data:`KEY_HELP`).
+
+    A value (an amount, a date, a number of days) needs ``source_url``; notes and
+    ``below_minimum`` take none. A category or assisted rule this file does not list but
+    inherits is added to the entry (for categories, with the whole inherited list, so
+    nothing else changes); a ``collection`` or ``late`` table it inherits is copied first.
+    """
+    spec = parse_key(key)
+    literal = toml_literal(spec.kind, value, spec.raw)
+    source: str | None = None
+    if spec.sourced:
+        if not source_url:
+            raise EditError(
+                f"{spec.raw}: a value needs its source; nothing was changed"
+                " (expected --source URL of the notice or page it comes from)"
+            )
+        source = source_literal(source_url, source_title, confidence)
+    elif source_url:
+        raise EditError(f"{spec.raw}: a note or flag takes no --source (expected no --source)")
+    book, region_id, path = resolve_target(book_or_path, region)
+    old_text = _read(path)
+    reg = book.region(region_id)
+    found = reg.year(year)
+    if found is None:
+        years = ", ".join(str(y) for y in reg.years()) or "none"
+        raise EditError(
+            f"{region_id} has no entry for coverage year {year} (years: {years}); nothing was"
+            f" changed (expected an existing year: add one with rates new-year {region_id}"
+            f" --from Y --year {year})"
+        )
+    index = found[0]
+    blocks = _year_blocks(old_text, reg, path)
+    block = blocks.text(index)
+    doc = _parse_block(block)
+    entry = doc["year"][0]
+    notes: list[str] = []
+    appendix = _apply_set(book, region_id, year, entry, spec, literal, source, notes)
+    new_block = _same_newlines(block, _render_block(block, doc))
+    if appendix:
+        content, trailing = _split_trailing(new_block)
+        nl = _newline(old_text)
+        new_block = content + nl + appendix.replace("\n", nl) + trailing
+    new_text = blocks.replace(index, new_block)
+    label = f"{spec.raw} = {value.strip()}"
+    return _finish(book, region_id, path, year, old_text, new_text, dry_run, notes, label)
+
+
+def _apply_set(
+    book: RateBook,
+    region_id: str,
+    year: int,
+    entry: Table,
+    spec: KeySpec,
+    literal: str,
+    source: str | None,
+    notes: list[str],
+) -> str:
+    """Change the tomlkit entry; return text of tables to append to the entry (or "")."""
+    if spec.section == "year":
+        entry[spec.field] = _value(literal)
+        if source is not None:
+            _set_after(entry, spec.field, f"{spec.field}_source", _value(source))
+        return ""
+    if spec.section in ("collection", "late"):
+        name = spec.section
+        if name not in entry:
+            _copy_inherited_table(book, region_id, year, entry, name, notes)
+        _set_member(entry, name, spec.field, literal)
+        if source is not None:
+            _set_member(entry, name, "source", source)
+        return ""
+    assert spec.ident is not None
+    kind = spec.section
+    tables = entry.get(kind)
+    own = None
+    for table in tables or ():
+        if table.get("id") == spec.ident:
+            own = table
+            break
+    if own is None:
+        return _new_tables(book, region_id, year, entry, spec, literal, source, notes)
+    if spec.sub is not None:
+        if spec.field not in own:
+            seeded = _inherited_members(book, region_id, year, spec)
+            if seeded:
+                own[spec.field] = _value(_inline_text(seeded))
+                notes.append(
+                    f"category.{spec.ident}.{spec.field}: copied"
+                    f" {', '.join(k for k, _ in seeded)} from the inherited category"
+                )
+        _set_member(own, spec.field, spec.sub, literal)
+    else:
+        if kind == "assisted" and spec.field in ("pays", "pays_share", "assistance"):
+            for other in ("pays", "pays_share", "assistance"):
+                if other != spec.field and other in own:
+                    del own[other]
+                    notes.append(f"assisted.{spec.ident}.{other} removed (a rule has one amount form)")
+        if kind == "category" and spec.field in ("individual", "tiers") and "missing" in own:
+            del own["missing"]
+            notes.append(f"category.{spec.ident}.missing removed (the amount is now known)")
+        own[spec.field] = _value(literal)
+    if source is not None:
+        if "source" in own:
+            notes.append(f"{kind}.{spec.ident}: one source for all its values, now {source}")
+        own["source"] = _value(source)
+    return ""
+
+
+def _copy_inherited_table(
+    book: RateBook, region_id: str, year: int, entry: Table, name: str, notes: list[str]
+) -> None:
+    schedule = book.schedule(region_id, year)
+    inherited = schedule.collection if name == "collection" else schedule.late
+    if inherited is None:
+        return
+    fields = ("start", "end") if name == "collection" else ("amount", "start", "end", "waiting_days")
+    pairs: list[tuple[str, str]] = []
+    for f in fields:
+        v = getattr(inherited, f)
+        if v is None:
+            continue
+        pairs.append((f, v.isoformat() if isinstance(v, dt.date) else _decimal_text(Decimal(v))))
+    origin = schedule.collection_origin if name == "collection" else schedule.late_origin
+    where = origin.region if origin is not None else "the parent"
+    entry[name] = _value(_inline_text(pairs))
+    if pairs:
+        copied = ", ".join(k for k, _ in pairs)
+        notes.append(f"{name}: copied {copied} from {where} (a table replaces the parent's)")
+
+
+def _new_tables(
+    book: RateBook,
+    region_id: str,
+    year: int,
+    entry: Table,
+    spec: KeySpec,
+    literal: str,
+    source: str | None,
+    notes: list[str],
+) -> str:
+    """Tables to append for a category or assisted rule this entry does not list yet."""
+    schedule = book.schedule(region_id, year)
+    assert spec.ident is not None
+    if spec.section == "category":
+        ids = [c.id for c in schedule.categories]
+        if entry.get("category") is not None or spec.ident not in ids:
+            raise EditError(
+                f"{region_id} {year} has no category {spec.ident!r} (categories: {', '.join(ids)});"
+                " nothing was changed (expected one of them; add a new category by hand)"
+            )
+        out = []
+        for cat_id in ids:
+            lines = ["  [[year.category]]", f"  id = {_string(cat_id)}"]
+            if cat_id == spec.ident:
+                lines.append(_member_line(spec, literal, _inherited_members(book, region_id, year, spec)))
+                if source is not None:
+                    lines.append(f"  source = {source}")
+            out.append("\n".join(lines) + "\n")
+        notes.append(
+            f"categories {', '.join(ids)} listed in this entry (a category list replaces the"
+            " parent's; the others inherit their values by id)"
+        )
+        return "\n".join(out)
+    rules = {a.id: a for a in schedule.assisted}
+    if spec.ident not in rules:
+        raise EditError(
+            f"{region_id} {year} has no assisted rule {spec.ident!r}"
+            f" (rules: {', '.join(rules) or 'none'}); nothing was changed (expected one of them;"
+            " add a new rule by hand)"
+        )
+    if spec.field not in ("pays", "pays_share", "assistance"):
+        raise EditError(
+            f"{spec.raw}: the rule is inherited from {rules[spec.ident].origin.region}; set its"
+            " amount first (pays, pays_share or assistance) to give this entry its own rule"
+        )
+    rule = rules[spec.ident].rule
+    lines = [
+        "  [[year.assisted]]",
+        f"  id = {_string(rule.id)}",
+        f"  name = {{ zh = {_string(rule.name.zh)}, en = {_string(rule.name.en)} }}",
+    ]
+    if rule.groups:
+        lines.append("  groups = [" + ", ".join(_string(g) for g in rule.groups) + "]")
+    if rule.disability_grades:
+        lines.append("  disability_grades = [" + ", ".join(str(g) for g in rule.disability_grades) + "]")
+    if rule.when is not None:
+        raise EditError(
+            f"{spec.raw}: the inherited rule has a when condition; copy it by hand"
+            " (nothing was changed)"
+        )
+    lines.append(_member_line(spec, literal))
+    if source is not None:
+        lines.append(f"  source = {source}")
+    notes.append(f"assisted rule {rule.id} copied from {rules[spec.ident].origin.region} (merged by id)")
+    return "\n".join(lines) + "\n"
+
+
+def _member_line(spec: KeySpec, literal: str, seeded: list[tuple[str, str]] | None = None) -> str:
+    if spec.sub is not None:
+        pairs = [(k, v) for k, v in seeded or () if k != spec.sub]
+        keys = [k for k, _ in seeded or ()]
+        at = keys.index(spec.sub) if spec.sub in keys else len(pairs)
+        pairs.insert(at, (spec.sub, literal))
+        return f"  {spec.field} = {_inline_text(pairs)}"
+    return f"  {spec.field} = {literal}"
+
+
+def _inherited_members(
+    book: RateBook, region_id: str, year: int, spec: KeySpec
+) -> list[tuple[str, str]]:
+    """The resolved tier amounts or includes of a category, as (key, literal) pairs."""
+    if spec.section != "category" or spec.field not in ("tiers", "includes"):
+        return []
+    schedule = book.schedule(region_id, year)
+    for cat in schedule.categories:
+        if cat.id == spec.ident:
+            values = cat.tier_amounts if spec.field == "tiers" else cat.includes
+            return [(k, _decimal_text(v)) for k, v in values.items()]
+    return []

@@ -1,0 +1,291 @@
+"""Check rate files: every problem as ``file:line:col: key.path: what is wrong (expected ...)``.
+
+:func:`validate` checks the rate files of a :class:`~premium_calc.ratebook.RateBook` (or
+given paths) and returns :class:`Problem` s, errors and warnings. Errors make a file
+unusable or wrong; warnings flag likely data-entry slips that may be intended.
+
+Rules (``rule`` id, severity, what it catches):
+
+``file`` (error)
+    the file cannot be read or is not UTF-8.
+``toml`` (error)
+    the file is not valid TOML (line and column from the parser).
+``schema`` (error)
+    a key or value the rate-file schema does not allow (:mod:`premium_calc.ratefiles.model`; the
+    first such problem of a file, as the loader reports it).
+``year-duplicate`` (error)
+    two ``[[year]]`` entries for the same coverage year.
+``year-overlap`` (error)
+    the collection windows of two coverage years overlap.
+``year-gap`` (warning)
+    coverage years that are not consecutive (a year between two entries is missing).
+``policy-year`` (warning)
+    a notice (``policy``) year after the coverage year.
+``window-order`` (error)
+    ``collection`` or ``late`` ends before it starts.
+``window-year`` (warning)
+    a collection window that ends after its coverage year, or starts more than a year
+    before it (usually the notice year entered as the coverage year).
+``late-window`` (warning)
+    late enrollment that starts before the same entry's collection window ends.
+``parent-unknown`` (error)
+    ``[region] parent`` names no rate file.
+``parent-cycle`` (error)
+    the chain of parents comes back to the file.
+``parent-invalid`` (error)
+    an ancestor cannot be loaded (reported only when that ancestor is not validated too).
+``tier-duplicate``, ``category-duplicate``, ``assisted-duplicate`` (error)
+    the same id twice in one year's ``tier``, ``category`` or ``assisted`` list.
+``tier-undeclared`` (error)
+    a category of this file gives an amount for a tier id that the year's tier list (this
+    file's or the inherited one) does not declare.
+``tier-missing`` (error)
+    a category of this file with ``tiers`` lacks an amount for a declared tier.
+``tier-conflict`` (error)
+    this file replaces the tier list, but a category it inherits (the whole list, or a
+    category that reuses a parent category's id without an amount of its own) carries
+    amounts for tiers the new list does not declare: the child's ids collide with the
+    parent's in an incompatible way.
+``tier-unused`` (warning)
+    a tier this file declares that no category gives an amount for.
+``category-amount-conflict`` (error)
+    a category that sets both ``individual`` and ``tiers``, or ``missing`` and an amount.
+``category-no-amount`` (error)
+    a category of this file with no ``individual``, ``tiers`` or ``missing``, here or in a
+    parent category with the same id.
+``category-none`` (error)
+    a coverage year with no category, here or in any parent.
+``includes-exceeds`` (error)
+    ``includes`` components that add up to more than the category's amount.
+``below-minimum`` (warning)
+    an amount (flat or a tier) below the national minimum of its coverage year
+    (:meth:`RateBook.national_minimum`), unless the category says ``below_minimum = true``.
+    Assisted rules are exempt: they are below the minimum on purpose.
+``source-missing`` (error)
+    a source whose title is empty or a placeholder (``TODO``, ``?`` ...): the values it
+    should back have no source.
+``source-unchecked`` (warning)
+    a low-confidence source without a ``url``: nobody can check the value.
+``source-orphan`` (warning)
+    ``subsidy_source`` in an entry that sets no ``subsidy``.
+``redundant`` (warning)
+    a city or county entry that sets values, all equal to its parent's for that year (an
+    entry that applies the parent's standard needs only ``coverage``, ``policy`` and
+    ``source``).
+
+Problems point at the line and column of the key in the file (:func:`~premium_calc.ratefiles.keypaths.position_of`). Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import (
+    DataMissingError,
+    PremiumCalcError,
+    RateFileError,
+)
+from ..ratebook.book import RateBook
+from ..ratefiles.keypaths import position_of
+from ..ratefiles.reading import STATS_DIR, Region, load_rate_file
+from .file_rules import check_entry, check_sources, check_years
+from .problems import FileCheck, Problem
+from .resolved_rules import check_amounts, check_chain, check_redundant, check_tiers
+
+_KEY_TOKEN = re.compile(r"[^.\[\]]+|\[\d+\]")
+
+
+def validate(book: RateBook, paths: Sequence[Path | str] | None = None) -> list[Problem]:
+    """Check rate files; problems sorted by file, line and column.
+
+    ``paths=None`` checks every rate file in use by ``book`` (files overridden by a user
+    directory are not in use). Otherwise each path is a rate file or a directory of rate
+    files; a file outside the book's directories is checked as a region of its own that
+    inherits from the book's regions.
+    """
+    targets = _targets(book, paths)
+    validated = {rid for rid, _ in targets if rid is not None}
+    problems: list[Problem] = []
+    for rid, path in targets:
+        problems += check_file(FileCheck(book, path, rid, validated, direct=paths is None))
+    return sorted(problems, key=Problem.sort_key)
+
+
+def validate_text(
+    book: RateBook, path: Path, text: str, region_id: str | None = None
+) -> list[Problem]:
+    """Check ``text`` as the new content of ``path`` (region ``region_id``), without writing it.
+
+    The text is checked in a private temporary copy; problems name ``path``.
+    """
+    with tempfile.TemporaryDirectory(prefix="premium-calc-") as tmp:
+        copy = Path(tmp) / path.name
+        copy.write_bytes(text.encode("utf-8"))
+        rid = region_id or _region_id_of(book, path) or path.stem
+        found = check_file(FileCheck(book, copy, rid, {rid}, force_overlay=True))
+    shown = str(path)
+    return sorted(
+        (Problem(p.severity, shown, p.line, p.column, p.key, p.message, p.rule) for p in found),
+        key=Problem.sort_key,
+    )
+
+
+def validate_descendants(
+    book: RateBook, region_id: str, override: Region | None = None
+) -> list[Problem]:
+    """Problems of every region that inherits from ``region_id`` (with ``override`` in its place)."""
+    view: RateBook = _Overlay(book, {region_id: override}) if override is not None else book
+    out: list[Problem] = []
+    for rid in book.region_ids():
+        if rid == region_id or not _inherits_from(book, rid, region_id):
+            continue
+        out += check_file(FileCheck(view, book.path_of(rid), rid, {rid}))
+    return sorted(out, key=Problem.sort_key)
+
+
+def _region_id_of(book: RateBook, path: Path) -> str | None:
+    real = path.resolve()
+    for root in book.dirs:
+        try:
+            rel = real.relative_to(root)
+        except ValueError:
+            continue
+        if rel.suffix != ".toml" or rel.parts[0] == STATS_DIR:
+            continue
+        return rel.with_suffix("").as_posix()
+    return None
+
+
+def _targets(
+    book: RateBook, paths: Sequence[Path | str] | None
+) -> list[tuple[str | None, Path]]:
+    if paths is None:
+        return [(rid, book.path_of(rid)) for rid in book.region_ids()]
+    out: list[tuple[str | None, Path]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*.toml") if STATS_DIR not in p.relative_to(path).parts[:1]
+            )
+        else:
+            files = [path]
+        for file in files:
+            out.append((_region_id_of(book, file), file))
+    return out
+
+
+class _Overlay(RateBook):
+    """A rate book in which some regions come from given data instead of the directories."""
+
+    def __init__(self, base: RateBook, regions: dict[str, Region | None]) -> None:
+        super().__init__(base.dirs, include_bundled=False, use_env=False)
+        self._base = base
+        self._overlay = {k: v for k, v in regions.items() if v is not None}
+
+    def region(self, region_id: str) -> Region:
+        found = self._overlay.get(region_id)
+        if found is not None:
+            return found
+        return self._base.region(region_id)
+
+    def region_ids(self) -> list[str]:
+        return sorted({*self._base.region_ids(), *self._overlay})
+
+    def path_of(self, region_id: str) -> Path:
+        found = self._overlay.get(region_id)
+        return found.path if found is not None else self._base.path_of(region_id)
+
+    def find(self, query: str) -> str:
+        if query in self._overlay:
+            return query
+        return self._base.find(query)
+
+
+def _inherits_from(book: RateBook, region_id: str, ancestor: str) -> bool:
+    seen: set[str] = set()
+    current: str | None = region_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        try:
+            current = book.region(current).parent
+        except PremiumCalcError:
+            return False
+        if current == ancestor:
+            return True
+    return False
+
+
+def check_file(check: FileCheck) -> list[Problem]:
+    region = load(check)
+    if region is None:
+        return check.problems
+    data = region.data
+    check_years(check, data)
+    for index, entry in enumerate(data.year):
+        check_entry(check, index, entry)
+        check_sources(check, index, entry)
+    if not check_chain(check, region):
+        return check.problems
+    book: RateBook = check.book if check.direct else _Overlay(check.book, {check.rid: region})
+    first: dict[int, int] = {}
+    for index, entry in enumerate(data.year):
+        first.setdefault(entry.coverage, index)
+    for coverage, index in first.items():
+        entry = data.year[index]
+        try:
+            schedule = book.schedule(check.rid, coverage)
+        except DataMissingError as exc:
+            if exc.what == "any category":
+                check.error(
+                    "category-none",
+                    ("year", index),
+                    f"no category for coverage year {coverage} here or in a parent"
+                    " (expected at least one [[year.category]])",
+                )
+            continue
+        except PremiumCalcError as exc:
+            check.error(
+                "resolve",
+                ("year", index),
+                f"coverage year {coverage} cannot be resolved: {exc}"
+                " (expected a year the rate book can resolve)",
+            )
+            continue
+        check_tiers(check, index, entry, schedule)
+        check_amounts(check, index, schedule)
+        check_redundant(check, book, region, index, entry, schedule)
+    return check.problems
+
+
+def load(check: FileCheck) -> Region | None:
+    try:
+        if check.direct:
+            return check.book.region(check.rid)
+        return Region(check.rid, check.path, load_rate_file(check.path))
+    except RateFileError as exc:
+        check.problems.append(from_load_error(check, exc))
+        return None
+
+
+def from_load_error(check: FileCheck, exc: RateFileError) -> Problem:
+    if exc.detail.endswith("(expected valid TOML)"):
+        rule = "toml"
+    elif exc.line is None and exc.key is None:
+        rule = "file"
+    else:
+        rule = "schema"
+    column = exc.column
+    if column is None and exc.key:
+        parts: list[str | int] = [
+            int(t[1:-1]) if t.startswith("[") else t for t in _KEY_TOKEN.findall(exc.key)
+        ]
+        pos = position_of(check._text(), parts)
+        if pos is not None and pos[0] == exc.line:
+            column = pos[1]
+    return Problem("error", str(check.path), exc.line, column, exc.key or "", exc.detail, rule)
+
+
