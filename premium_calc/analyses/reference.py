@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..errors import DataMissingError
 from ..household.members import Member
 from ..household.rules import match_category
+from ..messages import Note
 from ..ratebook.schedule import Schedule, ScheduleCategory
 
 #: The member whose category is "the" premium of a region when no category is named.
@@ -27,9 +28,7 @@ def _category_for(schedule: Schedule, category: str | None) -> ScheduleCategory 
 
 
 def category_rule(category: str | None) -> str:
+    """Which category is "the" premium, in English (``category_rule`` of a result)."""
     if category is None:
-        return (
-            "the category of a reference adult (40, no flags): the working-age / catch-all"
-            " category; cheapest tier where a region has tiers"
-        )
-    return f"category {category!r}; cheapest tier where a region has tiers"
+        return str(Note("note.category_reference_adult"))
+    return str(Note("note.category_by_id", category=repr(category)))

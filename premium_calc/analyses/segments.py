@@ -13,7 +13,7 @@ from ..household.premium import SourceRef
 from ..ratebook.income import IncomeFigure, IncomeStats
 from ..ratefiles.model import Name, Source
 from .growth import cagr, gap_pp, growth, index, multiple, ratio
-from .series import LOW_INCOME_CONFIDENCE, HistoryRow, Segment, SeriesBreak, Summary
+from .series import LOW_INCOME_CONFIDENCE, HistoryRow, Segment, SeriesBreak, Summary, break_message
 
 
 @dataclass
@@ -107,23 +107,10 @@ def _compare(rows: Sequence[HistoryRow]) -> tuple[
 
 
 def _break_note(prev: HistoryRow, row: HistoryRow, overlap: tuple[Decimal, Decimal] | None) -> str:
-    if prev.income_measure != row.income_measure:
-        text = (
-            f"income measure changes from {prev.income_measure} to {row.income_measure}"
-            f" at income year {row.income_year} (coverage {row.coverage_year}): the NBS 2013"
-            " survey reform (rural 纯收入 -> 可支配收入) is a level break, not growth; indices"
-            " restart at 100 and growth is not computed across it"
-        )
-        if overlap is not None:
-            text += (
-                f" (income year {row.income_year} has both: {prev.income_measure}"
-                f" {overlap[0]}, {row.income_measure} {overlap[1]})"
-            )
-        return text
-    return (
-        f"income region changes from {prev.income_region} to {row.income_region} at income"
-        f" year {row.income_year}: indices restart at 100 and growth is not computed across it"
-    )
+    return str(break_message(
+        row.coverage_year, row.income_year, prev.income_measure, row.income_measure,
+        prev.income_region, row.income_region, *(overlap or (None, None)),
+    ))
 
 
 def _assemble(

@@ -9,6 +9,7 @@ from typing import Literal
 from .._frozen import Frozen
 from ..household.members import Household
 from ..household.premium import SourceRef
+from ..messages import Note
 from ..ratefiles.model import Name
 
 #: Income confidence levels that get the low-confidence mark (income.toml has five levels).
@@ -58,6 +59,44 @@ class SeriesBreak(Frozen):
     overlap_from_value: Decimal | None
     overlap_to_value: Decimal | None
     note: str
+
+    def message(self) -> Note:
+        """The break in words (``note`` is its English text)."""
+        return break_message(
+            self.coverage_year, self.income_year, self.from_measure, self.to_measure,
+            self.from_region, self.to_region, self.overlap_from_value, self.overlap_to_value,
+        )
+
+
+def break_message(
+    coverage_year: int,
+    income_year: int,
+    from_measure: str | None,
+    to_measure: str | None,
+    from_region: str | None,
+    to_region: str | None,
+    overlap_from: Decimal | None = None,
+    overlap_to: Decimal | None = None,
+) -> Note:
+    """A change of income measure (the 2013 survey reform) or of income region, as a note."""
+    if from_measure != to_measure:
+        overlap = (
+            Note(
+                "note.break_overlap", income_year=income_year,
+                from_measure=from_measure, to_measure=to_measure,
+                from_name=Note(f"measure_short.{from_measure}"), to_name=Note(f"measure_short.{to_measure}"),
+                from_value=overlap_from, to_value=overlap_to,
+            )
+            if overlap_from is not None and overlap_to is not None
+            else ""
+        )
+        return Note(
+            "note.break_measure", income_year=income_year, coverage_year=coverage_year,
+            from_measure=from_measure, to_measure=to_measure,
+            from_name=Note(f"measure_short.{from_measure}"), to_name=Note(f"measure_short.{to_measure}"),
+            overlap=overlap,
+        )
+    return Note("note.break_region", income_year=income_year, from_region=from_region, to_region=to_region)
 
 
 class Segment(Frozen):

@@ -154,32 +154,10 @@ def regions(
     rates_dir: RatesDirOption = None,
 ) -> None:
     """List the regions with their coverage years."""
+    from ..render.regions import region_rows, regions_table
+
     book = get_book(rates_dir)
-    rows = []
-    for region in book.regions():
-        info = region.data.region
-        rows.append(
-            {
-                "id": region.id,
-                "name_zh": info.name.zh,
-                "name_en": info.name.en,
-                "level": info.level,
-                "parent": info.parent,
-                "years": region.years(),
-                "file": str(region.path),
-            }
-        )
     if json_out:
-        echo_json(rows)
+        echo_json(region_rows(book))
         return
-    from rich.table import Table
-
-    from ..render.formats import year_ranges
-
-    table = Table(title="premium-calc regions" if lang == Lang.en else "地区")
-    for col in ("id", "名称" if lang == Lang.zh else "name", "level", "years"):
-        table.add_column(col)
-    for row in rows:
-        name = row["name_zh"] if lang == Lang.zh else f"{row['name_en']} ({row['name_zh']})"
-        table.add_row(str(row["id"]), str(name), str(row["level"]), year_ranges(list(row["years"])))  # type: ignore[arg-type]
-    console().print(table)
+    console().print(regions_table(book, lang.value))

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..messages import tr
+from ..render.formats import region_name
 from ._common import (
     JsonOption,
     Lang,
@@ -25,37 +27,8 @@ if TYPE_CHECKING:
     from ..upkeep.commit import EditResult
     from ..upkeep.problems import Problem
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "errors": ("错误", "errors"),
-    "warnings": ("警告", "warnings"),
-    "checked": ("检查文件", "files checked"),
-    "key": ("键", "key"),
-    "value": ("值", "value"),
-    "from": ("来自", "from"),
-    "confidence": ("可信度", "confidence"),
-    "own": ("本文件", "own file"),
-    "inherited": ("继承自", "inherited from"),
-    "source": ("来源", "source"),
-    "chain": ("继承链", "chain"),
-    "years": ("年度", "coverage years"),
-    "coverage_year": ("待遇年度", "coverage year"),
-    "policy_year": ("政策年度", "notice year"),
-    "national_min": ("国家最低个人缴费标准", "national minimum"),
-    "change": ("变化", "change"),
-    "no_changes": ("没有变化", "no changes"),
-    "written": ("已写入", "written to"),
-    "dry_run": ("试运行: 未写入任何内容", "dry run: nothing was written"),
-    "unchanged": ("值未改变, 未写入", "the value is already so: nothing was written"),
-    "low_note": (
-        "低可信度: 来自汇总网站或机器翻译, 请核实",
-        "low confidence: aggregator summary or machine translation; verify before relying on it",
-    ),
-}
 
 
-def _t(key: str, lang: Lang) -> str:
-    zh, en = _LABELS[key]
-    return zh if lang == Lang.zh else en
 
 
 def _shown(path: Path | str) -> str:
@@ -118,12 +91,12 @@ def validate_cmd(
         for title, group in (("errors", errs), ("warnings", warns)):
             if not group:
                 continue
-            typer.echo(f"{_t(title, lang)} ({len(group)}):")
+            typer.echo(f"{tr('rates.' + title, lang)} ({len(group)}):")
             for p in group:
                 typer.echo(p.render(_shown(p.file)))
         typer.echo(
-            f"{_t('checked', lang)}: {files}; {_t('errors', lang)}: {len(errs)};"
-            f" {_t('warnings', lang)}: {len(warns)}"
+            f"{tr('rates.checked', lang)}: {files}; {tr('rates.errors', lang)}: {len(errs)};"
+            f" {tr('rates.warnings', lang)}: {len(warns)}"
         )
     if errs:
         raise typer.Exit(1)
@@ -150,16 +123,16 @@ def _count_files(book: Any, paths: list[Path] | None) -> int:
 def _header(e: Explanation, lang: Lang) -> str:
     from ..units import money
 
-    name = e.name.zh if lang == Lang.zh else f"{e.name.en} ({e.name.zh})"
-    policy = f", {_t('policy_year', lang)} {e.policy_year}" if e.policy_year else ""
+    name = region_name(e.name, lang)
+    policy = f", {tr('rates.policy_year', lang)} {e.policy_year}" if e.policy_year else ""
     minimum = (
-        f"\n{_t('national_min', lang)}: {money(e.national_minimum)}"
+        f"\n{tr('rates.national_min', lang)}: {money(e.national_minimum)}"
         if e.national_minimum is not None
         else ""
     )
     return (
-        f"{name} {e.region}, {_t('coverage_year', lang)} {e.year}{policy}\n"
-        f"{_t('chain', lang)}: {' -> '.join(e.chain)}{minimum}"
+        f"{name} {e.region}, {tr('rates.coverage_year', lang)} {e.year}{policy}\n"
+        f"{tr('rates.chain', lang)}: {' -> '.join(e.chain)}{minimum}"
     )
 
 
@@ -187,19 +160,19 @@ def show_cmd(
         echo_json(view.as_dict())
         return
     out = console()
-    name = view.name.zh if lang == Lang.zh else f"{view.name.en} ({view.name.zh})"
+    name = region_name(view.name, lang)
     typer.echo(f"{name} {view.region} ({view.level}) {_shown(view.file)}")
-    typer.echo(f"{_t('chain', lang)}: {' -> '.join(view.chain)}")
-    typer.echo(f"{_t('years', lang)}: {', '.join(str(y) for y in view.years) or '-'}")
+    typer.echo(f"{tr('rates.chain', lang)}: {' -> '.join(view.chain)}")
+    typer.echo(f"{tr('rates.years', lang)}: {', '.join(str(y) for y in view.years) or '-'}")
     any_low = False
     for e in view.explanations:
         typer.echo("")
         typer.echo(_header(e, lang))
         table = Table(show_header=True, box=None, pad_edge=False)
         width = max((len(v.key) for v in e.values), default=10)
-        table.add_column(_t("key", lang), no_wrap=True, min_width=width)
+        table.add_column(tr("rates.key", lang), no_wrap=True, min_width=width)
         for col in ("value", "from", "confidence"):
-            table.add_column(_t(col, lang))
+            table.add_column(tr(f"rates.{col}", lang))
         for v in e.values:
             mark = _mark(v.source.confidence)
             any_low = any_low or bool(mark)
@@ -208,7 +181,7 @@ def show_cmd(
     if any_low:
         from ..render.formats import LOW_MARK
 
-        typer.echo(f"{LOW_MARK} {_t('low_note', lang)}")
+        typer.echo(f"{LOW_MARK} {tr('rates.low_note', lang)}")
 
 
 @rates_app.command("explain")
@@ -242,19 +215,19 @@ def explain_cmd(
         formula = f" ({v.formula})" if v.formula else ""
         line = v.line()
         where = _shown(v.file) + (f":{line}" if line is not None else "")
-        whose = f"{_t('inherited', lang)} {v.region}" if v.inherited else _t("own", lang)
+        whose = f"{tr('rates.inherited', lang)} {v.region}" if v.inherited else tr("rates.own", lang)
         url = f" <{v.source.url}>" if v.source.url else ""
         typer.echo("")
         typer.echo(f"{v.key} = {v.text}{mark}{formula}")
         typer.echo(f"  {where} ({whose})")
         typer.echo(
-            f"  {_t('source', lang)}: {v.source.title}{url}"
-            f" ({_t('confidence', lang)}: {v.source.confidence}{mark})"
+            f"  {tr('rates.source', lang)}: {v.source.title}{url}"
+            f" ({tr('rates.confidence', lang)}: {v.source.confidence}{mark})"
         )
     if any_low:
         from ..render.formats import LOW_MARK
 
-        typer.echo(f"\n{LOW_MARK} {_t('low_note', lang)}")
+        typer.echo(f"\n{LOW_MARK} {tr('rates.low_note', lang)}")
 
 
 @rates_app.command("diff")
@@ -280,17 +253,17 @@ def diff_cmd(
     if json_out:
         echo_json(d.as_dict())
         return
-    name = d.name.zh if lang == Lang.zh else f"{d.name.en} ({d.name.zh})"
+    name = region_name(d.name, lang)
     typer.echo(f"{name} {d.region}: {year1} -> {year2}")
     if not d.changes:
-        typer.echo(_t("no_changes", lang))
+        typer.echo(tr("rates.no_changes", lang))
         return
     table = Table(show_header=True, box=None, pad_edge=False)
     width = max(len(c.key) for c in d.changes)
-    table.add_column(_t("key", lang), no_wrap=True, min_width=width)
+    table.add_column(tr("rates.key", lang), no_wrap=True, min_width=width)
     table.add_column(str(year1), justify="right")
     table.add_column(str(year2), justify="right")
-    table.add_column(_t("change", lang), justify="right")
+    table.add_column(tr("rates.change", lang), justify="right")
     table.add_column("%", justify="right")
     for c in d.changes:
         old = "-" if c.old is None else c.old.text + _mark(c.old.source.confidence)
@@ -335,11 +308,11 @@ def _report_edit(result: EditResult, lang: Lang, json_out: bool) -> None:
     for warning in result.warnings:
         typer.echo(f"warning: {warning.render(_shown(warning.file))}")
     if result.dry_run:
-        typer.echo(_t("dry_run", lang))
+        typer.echo(tr("rates.dry_run", lang))
     elif not result.changed:
-        typer.echo(_t("unchanged", lang))
+        typer.echo(tr("rates.unchanged", lang))
     else:
-        typer.echo(f"{result.region} {result.year}: {result.label}; {_t('written', lang)} {shown}")
+        typer.echo(f"{result.region} {result.year}: {result.label}; {tr('rates.written', lang)} {shown}")
 
 
 def _set_help() -> str:

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import StatisticNotFoundError
+from ..messages import Note, tr
 from ..ratefiles.income_model import IncomeFile, IncomeRow, Measure, Population, QuintileRow
 from ..ratefiles.model import Name, Source
 from ..ratefiles.pydantic_errors import validation_error
@@ -28,20 +29,9 @@ Statistic = Literal["all", "urban", "rural", "q1", "q2", "q3", "q4", "q5"]
 STATISTICS: tuple[str, ...] = ("rural", "urban", "all", "q1", "q2", "q3", "q4", "q5")
 
 
+#: The name of each statistic in both languages (texts in the message catalog).
 STATISTIC_NAMES: dict[str, tuple[str, str]] = {
-    "all": ("全体居民人均可支配收入", "per-capita disposable income, all residents"),
-    "urban": ("城镇居民人均可支配收入", "per-capita disposable income, urban residents"),
-    "rural": ("农村居民人均可支配收入", "per-capita disposable income, rural residents"),
-    **{
-        f"q{i}": (f"全国居民{zh}人均可支配收入", f"per-capita disposable income, {en} (households)")
-        for i, zh, en in (
-            (1, "低收入组", "lowest quintile"),
-            (2, "中间偏下收入组", "second quintile"),
-            (3, "中间收入组", "middle quintile"),
-            (4, "中间偏上收入组", "fourth quintile"),
-            (5, "高收入组", "highest quintile"),
-        )
-    },
+    s: (tr(f"statistic.{s}", "zh"), tr(f"statistic.{s}", "en")) for s in STATISTICS
 }
 
 
@@ -58,13 +48,15 @@ class IncomeFigure(BaseModel):
     confidence: str
     source: Source
 
-    def label(self, lang: str = "en") -> str:
-        zh, en = STATISTIC_NAMES.get(self.statistic, (self.statistic, self.statistic))
-        if self.measure == "net":
-            zh = zh.replace("可支配收入", "纯收入")
-            en = en.replace("disposable income", "net income")
+    def message(self) -> Note:
+        """The figure's name, region and year (``农村居民人均可支配收入 2024``) as a note."""
+        family = "statistic_net" if self.measure == "net" else "statistic"
         where = "" if self.region == "cn" else f" ({self.region})"
-        return f"{zh}{where} {self.year}" if lang == "zh" else f"{en}{where}, {self.year}"
+        return Note("statistic.label", name=Note(f"{family}.{self.statistic}"), where=where, year=self.year)
+
+    def label(self, lang: str = "en") -> str:
+        """:meth:`message` in ``lang``."""
+        return self.message().text(lang)
 
 
 class IncomeStats:

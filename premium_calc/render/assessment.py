@@ -9,59 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..messages import pick, tr
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from ..household.burden import Assessment
 from ..units import money, percent
 from .formats import LOW_MARK, confidence_mark
-
-LABELS: dict[str, tuple[str, str]] = {
-    "member": ("成员", "member"),
-    "age": ("年龄", "age"),
-    "category": ("类别", "category"),
-    "tier": ("档次", "tier"),
-    "gross": ("应缴", "gross"),
-    "assistance": ("资助", "assistance"),
-    "paid": ("个人缴纳", "paid"),
-    "subsidy": ("财政补助", "gov. subsidy"),
-    "total": ("合计", "total"),
-    "employee": ("职工医保(不缴居民保费)", "employee insurance (no resident premium)"),
-    "late": ("逾期参保", "late enrollment"),
-    "burden": ("负担", "burden"),
-    "income": ("家庭年收入", "household income"),
-    "income_stat": ("收入(统计)", "income (statistic)"),
-    "per_capita": ("人均收入", "income per capita"),
-    "per_member": ("人均缴费", "paid per enrollee"),
-    "ratio": ("保费占收入", "premium / income"),
-    "months": ("相当于收入月数", "months of income"),
-    "days": ("相当于工作日", "days of work"),
-    "threshold": ("阈值", "threshold"),
-    "exceeded": ("超过", "exceeded"),
-    "not_exceeded": ("未超过", "not exceeded"),
-    "sources": ("来源", "sources"),
-    "note": ("注", "note"),
-    "subsidy_floor": (
-        "本地区未单列财政补助, 显示国家最低标准(不低于)",
-        "no local subsidy figure in the sources: the national minimum (at least) is shown",
-    ),
-    "confidence": ("可信度", "confidence"),
-    "low_note": (
-        "低可信度: 来自汇总网站或机器翻译, 请核实",
-        "low confidence: aggregator summary or machine translation; verify before relying on it",
-    ),
-    "national_min": ("国家最低个人缴费标准", "national minimum individual contribution"),
-    "window": ("集中缴费期", "collection window"),
-    "coverage_year": ("待遇年度", "coverage year"),
-    "policy_year": ("政策年度", "notice year"),
-    "yuan": ("元", "yuan"),
-    "not_computable": ("无法计算", "not computable"),
-}
-
-
-def t(key: str, lang: str) -> str:
-    zh, en = LABELS[key]
-    return zh if lang == "zh" else en
 
 
 def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
@@ -70,32 +25,29 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    name = result.region_name.zh if lang == "zh" else result.region_name.en
-    policy = f", {t('policy_year', lang)} {result.policy_year}" if result.policy_year else ""
-    tier = f", {t('tier', lang)} {result.tier}" if result.tier else ""
-    title = f"{name} ({result.region}) {t('coverage_year', lang)} {result.coverage_year}{policy}{tier}"
+    name = pick(result.region_name, lang)
+    policy = f", {tr('calc.policy_year', lang)} {result.policy_year}" if result.policy_year else ""
+    tier = f", {tr('calc.tier', lang)} {result.tier}" if result.tier else ""
+    title = f"{name} ({result.region}) {tr('calc.coverage_year', lang)} {result.coverage_year}{policy}{tier}"
     table = Table(title=title, title_justify="left", show_footer=True)
     table.add_column("#", justify="right", footer="")
-    table.add_column(t("member", lang), footer=t("total", lang))
-    table.add_column(t("category", lang))
-    table.add_column(t("gross", lang), justify="right", footer=money(result.total_gross))
-    table.add_column(t("assistance", lang), justify="right", footer=money(result.total_assistance))
-    table.add_column(t("paid", lang), justify="right", footer=money(result.total_paid))
+    table.add_column(tr("calc.member", lang), footer=tr("calc.total", lang))
+    table.add_column(tr("calc.category", lang))
+    table.add_column(tr("calc.gross", lang), justify="right", footer=money(result.total_gross))
+    table.add_column(tr("calc.assistance", lang), justify="right", footer=money(result.total_assistance))
+    table.add_column(tr("calc.paid", lang), justify="right", footer=money(result.total_paid))
     floor = "≥" if result.subsidy_is_national_minimum else ""
     table.add_column(
-        t("subsidy", lang), justify="right", footer=floor + money(result.total_subsidy)
+        tr("calc.subsidy", lang), justify="right", footer=floor + money(result.total_subsidy)
     )
     any_low = False
     for m in result.members:
         if m.status == "employee":
-            category = t("employee", lang)
+            category = tr("calc.employee", lang)
         else:
-            if m.category_name is not None:
-                category = m.category_name.zh if lang == "zh" else m.category_name.en
-            else:
-                category = m.category or ""
+            category = pick(m.category_name, lang) if m.category_name is not None else m.category or ""
             if m.status == "late":
-                category += f" ({t('late', lang)})"
+                category += f" ({tr('calc.late', lang)})"
             if m.assisted_rule:
                 category += f" [{m.assisted_rule}]"
             if m.components:
@@ -116,15 +68,15 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
     lines.append(burden_text(result, lang))
     facts = Text()
     if result.national_minimum is not None:
-        facts.append(f"{t('national_min', lang)}: {money(result.national_minimum)}\n", style="dim")
+        facts.append(f"{tr('calc.national_min', lang)}: {money(result.national_minimum)}\n", style="dim")
     if result.collection_start or result.collection_end:
         start = result.collection_start.isoformat() if result.collection_start else "?"
         end = result.collection_end.isoformat() if result.collection_end else "?"
-        facts.append(f"{t('window', lang)}: {start} .. {end}\n", style="dim")
+        facts.append(f"{tr('calc.window', lang)}: {start} .. {end}\n", style="dim")
     for note in result.notes:
-        facts.append(f"{t('note', lang)}: {note}\n", style="dim")
+        facts.append(f"{tr('calc.note', lang)}: {note}\n", style="dim")
     if result.subsidy_is_national_minimum:
-        facts.append(f"≥ {t('subsidy_floor', lang)}\n", style="dim")
+        facts.append(f"≥ {tr('calc.subsidy_floor', lang)}\n", style="dim")
     lines.append(facts)
     lines.append(sources_text(result.sources, lang, any_low))
     return Group(*lines)
@@ -135,39 +87,41 @@ def burden_text(result: Assessment, lang: str) -> RenderableType:
 
     b = result.burden
     out = Text()
-    out.append(f"{t('burden', lang)}\n", style="bold")
+    out.append(f"{tr('calc.burden', lang)}\n", style="bold")
     if b.income_basis == "statistic" and b.statistic is not None:
         stat = b.statistic
         mark = confidence_mark(stat.confidence if stat.confidence in ("low",) else None)
         out.append(
-            f"  {t('income_stat', lang)}: {stat.label(lang)} = {money(stat.value)}{mark}"
+            f"  {tr('calc.income_stat', lang)}: {stat.label(lang)} = {money(stat.value)}{mark}"
             f" x {b.household_size} = {money(b.income)}\n"
         )
     elif b.income is not None:
-        out.append(f"  {t('income', lang)}: {money(b.income)}\n")
+        out.append(f"  {tr('calc.income', lang)}: {money(b.income)}\n")
     if b.income_per_capita is not None:
-        out.append(f"  {t('per_capita', lang)}: {money(b.income_per_capita)}\n")
+        out.append(f"  {tr('calc.per_capita', lang)}: {money(b.income_per_capita)}\n")
     if b.paid_per_member is not None:
-        out.append(f"  {t('per_member', lang)}: {money(b.paid_per_member)}\n")
+        out.append(f"  {tr('calc.per_member', lang)}: {money(b.paid_per_member)}\n")
     if not b.computable:
-        out.append(f"  {t('ratio', lang)}: {t('not_computable', lang)} ({b.reason})\n", style="yellow")
+        out.append(
+            f"  {tr('calc.ratio', lang)}: {tr('calc.not_computable', lang)} ({b.reason})\n", style="yellow"
+        )
     else:
         style = "red" if any(c.exceeded for c in b.thresholds[-1:]) else (
             "yellow" if any(c.exceeded for c in b.thresholds) else "green"
         )
-        out.append(f"  {t('ratio', lang)}: ")
+        out.append(f"  {tr('calc.ratio', lang)}: ")
         out.append(percent(b.burden_ratio), style=f"bold {style}")
         out.append(
-            f"  ({t('months', lang)} {b.months_of_income}, {t('days', lang)} {b.days_of_work})\n"
+            f"  ({tr('calc.months', lang)} {b.months_of_income}, {tr('calc.days', lang)} {b.days_of_work})\n"
         )
         checks = ", ".join(
-            f"{percent(c.threshold)}: {t('exceeded' if c.exceeded else 'not_exceeded', lang)}"
+            f"{percent(c.threshold)}: {tr('calc.exceeded' if c.exceeded else 'calc.not_exceeded', lang)}"
             for c in b.thresholds
         )
         if checks:
-            out.append(f"  {t('threshold', lang)}: {checks}\n")
+            out.append(f"  {tr('calc.threshold', lang)}: {checks}\n")
     for note in b.notes:
-        out.append(f"  {t('note', lang)}: {note}\n", style="dim")
+        out.append(f"  {tr('calc.note', lang)}: {note}\n", style="dim")
     return out
 
 
@@ -175,13 +129,14 @@ def sources_text(sources: Sequence[Any], lang: str, low_footnote: bool = False) 
     from rich.text import Text
 
     out = Text()
-    out.append(f"{t('sources', lang)}:\n", style="bold")
+    out.append(f"{tr('calc.sources', lang)}:\n", style="bold")
     for i, s in enumerate(sources, start=1):
         mark = confidence_mark(s.confidence)
         url = f" <{s.url}>" if s.url else ""
-        out.append(f"  [{i}] {s.title}{url} ({t('confidence', lang)}: {s.confidence}{mark})\n", style="dim")
+        label = tr("calc.confidence", lang)
+        out.append(f"  [{i}] {s.title}{url} ({label}: {s.confidence}{mark})\n", style="dim")
     if low_footnote or any(s.confidence == "low" for s in sources):
-        out.append(f"  {LOW_MARK} {t('low_note', lang)}\n", style="yellow")
+        out.append(f"  {LOW_MARK} {tr('calc.low_note', lang)}\n", style="yellow")
     return out
 
 

@@ -23,6 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..messages import has, pick, tr, uses_cjk
+
 if TYPE_CHECKING:
     from ..analyses.comparison import Comparison
     from ..analyses.series import History
@@ -135,36 +137,18 @@ def find_cjk_font() -> str | None:
 
 def _language(lang: str) -> tuple[str, str | None, str | None]:
     """The label language actually used, the font family and a note on any fallback."""
-    if lang != "zh":
+    if not uses_cjk(lang):
         return "en", None, None
     font = find_cjk_font()
     if font is None:
-        return "en", None, "no Chinese (CJK) font found for matplotlib: chart labels are in English"
+        return "en", None, tr("chart.no_cjk_font", "en")
     return "zh", font, None
 
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "history_title": ("{region}: 缴费与收入 ({start}-{end})", "{region}: premium vs income ({start}-{end})"),
-    "index": ("指数 (各段首年 = 100)", "index (segment start = 100)"),
-    "premium_index": ("缴费指数", "premium index"),
-    "income_index": ("收入指数 ({measure})", "income index ({measure})"),
-    "burden": ("缴费占收入 (%)", "premium / income (%)"),
-    "burden_line": ("缴费占收入", "premium / income"),
-    "year": ("待遇年度", "coverage year"),
-    "break": ("收入口径改变", "income measure changes"),
-    "compare_title": ("{year} 年度: 个人缴费占{stat}", "Coverage year {year}: premium as % of {stat}"),
-    "national_min": ("国家最低标准 {amount} 元", "national minimum {amount} yuan"),
-    "low": ("† 低可信度", "† low confidence"),
-}
 
 
-_MEASURES = {"net": ("纯收入", "net income"), "disposable": ("可支配收入", "disposable income"),
-             "household": ("家庭收入", "household income")}
 
 
-def _t(key: str, lang: str, **kw: object) -> str:
-    zh, en = _TEXT[key]
-    return (zh if lang == "zh" else en).format(**kw)
 
 
 def _figure() -> Any:
@@ -192,31 +176,32 @@ def plot_history(history: History, path: Path | str, lang: str = "en") -> ChartR
     with _quiet(font):
         fig = _figure()
         ax_idx, ax_burden = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
-        region = history.region_name.zh if used == "zh" else history.region_name.en
-        fig.suptitle(_t("history_title", used, region=region, start=history.start, end=history.end))
+        region = pick(history.region_name, used)
+        fig.suptitle(tr("chart.history_title", used, region=region, start=history.start, end=history.end))
         for n, (seg, points) in enumerate(segment_indices(history)):
             years = [pt.coverage_year for pt in points]
-            measure = _MEASURES.get(seg.income_measure, (seg.income_measure,) * 2)
+            measure_key = f"measure.{seg.income_measure}"
+            measure = tr(measure_key, used) if has(measure_key) else str(seg.income_measure)
             ax_idx.plot(
                 years,
                 [float(pt.premium_index) if pt.premium_index is not None else None for pt in points],
                 color="tab:red", marker="o", markersize=3,
-                label=_t("premium_index", used) if n == 0 else None,
+                label=tr("chart.premium_index", used) if n == 0 else None,
             )
             ax_idx.plot(
                 years,
                 [float(pt.income_index) if pt.income_index is not None else None for pt in points],
                 color="tab:green" if n % 2 == 0 else "tab:olive", marker="s", markersize=3,
-                label=_t("income_index", used, measure=measure[0] if used == "zh" else measure[1]),
+                label=tr("chart.income_index", used, measure=measure),
             )
         for brk in history.summary.breaks:
             for ax in (ax_idx, ax_burden):
                 ax.axvline(brk.coverage_year - 0.5, color="grey", linestyle="--", linewidth=1)
             ax_idx.annotate(
-                _t("break", used), xy=(brk.coverage_year - 0.5, 1), xycoords=("data", "axes fraction"),
+                tr("chart.break", used), xy=(brk.coverage_year - 0.5, 1), xycoords=("data", "axes fraction"),
                 xytext=(3, -12), textcoords="offset points", fontsize=8, color="grey",
             )
-        ax_idx.set_ylabel(_t("index", used))
+        ax_idx.set_ylabel(tr("chart.index", used))
         ax_idx.legend(loc="upper left", fontsize=8)
         ax_idx.grid(alpha=0.3)
         rows = [r for r in history.rows if r.burden_ratio is not None]
@@ -226,16 +211,16 @@ def plot_history(history: History, path: Path | str, lang: str = "en") -> ChartR
             for r in history.rows
         ]
         ax_burden.plot(years, values, color="tab:blue", marker="o", markersize=3,
-                       label=_t("burden_line", used))
+                       label=tr("chart.burden_line", used))
         low = [r for r in rows if r.low_confidence]
         if low:
             ax_burden.scatter(
                 [r.coverage_year for r in low],
                 [float(r.burden_ratio) * 100 for r in low if r.burden_ratio is not None],
-                facecolors="none", edgecolors="tab:orange", s=60, label=_t("low", used),
+                facecolors="none", edgecolors="tab:orange", s=60, label=tr("chart.low", used),
             )
-        ax_burden.set_ylabel(_t("burden", used))
-        ax_burden.set_xlabel(_t("year", used))
+        ax_burden.set_ylabel(tr("chart.burden", used))
+        ax_burden.set_xlabel(tr("chart.year", used))
         ax_burden.grid(alpha=0.3)
         ax_burden.legend(loc="upper left", fontsize=8)
         _save(fig, p, fmt)
@@ -262,7 +247,7 @@ def plot_comparison(comparison: Comparison, path: Path | str, lang: str = "en") 
         fig.set_size_inches(10, max(3.0, 0.3 * len(rows) + 1.5))
         ax = fig.subplots()
         labels = [
-            (r.region_name.zh if used == "zh" else r.region_name.en) + (" †" if r.low_confidence else "")
+            pick(r.region_name, used) + (" †" if r.low_confidence else "")
             for r in rows
         ]
         values = [float(r.burden_ratio) * 100 for r in rows if r.burden_ratio is not None]
@@ -274,12 +259,12 @@ def plot_comparison(comparison: Comparison, path: Path | str, lang: str = "en") 
         if c.national_burden_ratio is not None:
             ax.axvline(
                 float(c.national_burden_ratio) * 100, color="tab:blue", linestyle="--",
-                label=_t("national_min", used, amount=c.national_minimum),
+                label=tr("chart.national_min", used, amount=c.national_minimum),
             )
             ax.legend(loc="lower right", fontsize=8)
-        stat = c.statistic_name.zh if used == "zh" else c.statistic_name.en
-        ax.set_title(_t("compare_title", used, year=c.year, stat=stat))
-        ax.set_xlabel(_t("burden", used))
+        stat = pick(c.statistic_name, used)
+        ax.set_title(tr("chart.compare_title", used, year=c.year, stat=stat))
+        ax.set_xlabel(tr("chart.burden", used))
         ax.grid(axis="x", alpha=0.3)
         _save(fig, p, fmt)
     return ChartResult(path=p, format=fmt, lang=used, font=font, note=note)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..messages import tr
 from ..units import money, percent
 from .assessment import sources_text
 from .formats import LOW_MARK, confidence_mark
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
     from ..analyses.comparison import Comparison
 from .formats import BAR_WIDTH, bar
-from .history import _measure, _name, category_rule_text, t
+from .history import _measure, _name, category_rule_text
 
 
 def comparison_table(
@@ -30,23 +31,19 @@ def comparison_table(
 
     c = comparison
     stat = _name(c.statistic_name, lang)
-    title = (
-        f"{c.year} 年度各地区个人缴费 对比 {stat}"
-        if lang == "zh"
-        else f"Coverage year {c.year}: premium per person against {stat}"
-    )
+    title = tr("history.compare_title", lang, year=c.year, stat=stat)
     table = Table(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
         collapse_padding=True,
     )
     col: dict[str, Any] = {"justify": "right", "no_wrap": True}
-    table.add_column(t("rank", lang), **col)
-    table.add_column(t("region", lang), overflow="fold")
-    table.add_column(t("premium", lang), **col)
-    table.add_column(t("subsidy", lang), **col)
-    table.add_column(t("vs_min", lang), **col)
-    table.add_column(t("income_prev", lang), **col)
-    table.add_column(t("burden", lang), **col)
+    table.add_column(tr("history.rank", lang), **col)
+    table.add_column(tr("history.region", lang), overflow="fold")
+    table.add_column(tr("history.premium", lang), **col)
+    table.add_column(tr("history.subsidy", lang), **col)
+    table.add_column(tr("history.vs_min", lang), **col)
+    table.add_column(tr("history.income_prev", lang), **col)
+    table.add_column(tr("history.burden", lang), **col)
     any_low = False
     reference_done = False
     for row in c.rows:
@@ -64,7 +61,7 @@ def comparison_table(
             str(row.rank) if row.rank is not None else "-",
             _name(row.region_name, lang),
             (money(row.premium) + mark) if row.premium is not None
-            else Text(t("missing", lang), style="yellow"),
+            else Text(tr("history.missing", lang), style="yellow"),
             money(row.subsidy),
             "-" if vs_min is None else ("0" if vs_min == 0 else f"{vs_min:+,}"),
             money(row.income) + (LOW_MARK if row.income_confidence in ("low", "medium-low") else ""),
@@ -74,11 +71,11 @@ def comparison_table(
         _reference_row(table, c, lang)
     parts: list[RenderableType] = [table]
     cats = Text()
-    cats.append(f"{t('categories', lang)} (* = {t('ranked_by', lang)}):\n", style="bold")
+    cats.append(f"{tr('history.categories', lang)} (* = {tr('history.ranked_by', lang)}):\n", style="bold")
     for row in c.rows:
         listed = ", ".join(
             ("*" if cat.reference else "")
-            + f"{cat.id} {money(cat.amount) if cat.amount is not None else t('missing', lang)}"
+            + f"{cat.id} {money(cat.amount) if cat.amount is not None else tr('history.missing', lang)}"
             + confidence_mark(cat.confidence)
             for cat in row.categories
         )
@@ -87,8 +84,8 @@ def comparison_table(
     if chart:
         parts.append(comparison_chart(c, lang))
     notes = Text()
-    notes.append(f"{t('notes', lang)}:\n", style="bold")
-    lines = [f"{t('category', lang)}: {category_rule_text(c.category, c.category_rule, lang)}"]
+    notes.append(f"{tr('history.notes', lang)}:\n", style="bold")
+    lines = [f"{tr('history.category', lang)}: {category_rule_text(c.category, c.category_rule, lang)}"]
     # Which income statistic each region was measured against, grouped.
     groups: dict[tuple[str | None, int | None, str | None], list[str]] = {}
     for row in c.rows:
@@ -97,15 +94,15 @@ def comparison_table(
         )
     for (where, year, measure), regions in groups.items():
         lines.append(
-            f"{t('income', lang)}: {stat}, {year}, {_measure(measure, lang)} ({where}):"
+            f"{tr('history.income', lang)}: {stat}, {year}, {_measure(measure, lang)} ({where}):"
             f" {', '.join(regions)}"
         )
     lines += c.notes
     for row in c.rows:
         if row.premium_missing:
-            lines.append(f"{row.region}: {t('missing', lang)}: {row.premium_missing}")
+            lines.append(f"{row.region}: {tr('history.missing', lang)}: {row.premium_missing}")
     if any_low:
-        lines.append(f"{LOW_MARK} {t('low', lang)}")
+        lines.append(f"{LOW_MARK} {tr('history.low', lang)}")
     for line in lines:
         notes.append(f"  {line}\n", style="dim")
     parts.append(notes)
@@ -118,7 +115,7 @@ def _reference_row(table: Any, c: Comparison, lang: str) -> None:
 
     table.add_row(
         "",
-        Text(f"{t('national_min', lang)} (cn)", style="bold"),
+        Text(f"{tr('history.national_min', lang)} (cn)", style="bold"),
         Text(money(c.national_minimum), style="bold"),
         money(c.national_subsidy),
         "0" if c.national_minimum is not None else "-",
@@ -134,7 +131,7 @@ def comparison_chart(comparison: Comparison, lang: str = "en") -> RenderableType
 
     c = comparison
     out = Text()
-    out.append(f"{t('burden_chart', lang)} ({c.year})\n", style="bold")
+    out.append(f"{tr('history.burden_chart', lang)} ({c.year})\n", style="bold")
     ratios = [r.burden_ratio for r in c.rows if r.burden_ratio is not None]
     if c.national_burden_ratio is not None:
         ratios.append(c.national_burden_ratio)
@@ -148,7 +145,7 @@ def comparison_chart(comparison: Comparison, lang: str = "en") -> RenderableType
     for row in c.rows:
         out.append(f"  {row.region:<{width}} ")
         if row.burden_ratio is None:
-            out.append(f"{t('missing', lang)}\n", style="yellow")
+            out.append(f"{tr('history.missing', lang)}\n", style="yellow")
             continue
         bars = bar(row.burden_ratio, top)
         padded = bars.ljust(BAR_WIDTH)
@@ -166,7 +163,7 @@ def comparison_chart(comparison: Comparison, lang: str = "en") -> RenderableType
         out.append(f" {percent(row.burden_ratio)}{mark}\n")
     if c.national_burden_ratio is not None:
         out.append(
-            f"  ┊ {t('national_min', lang)} {money(c.national_minimum)}:"
+            f"  ┊ {tr('history.national_min', lang)} {money(c.national_minimum)}:"
             f" {percent(c.national_burden_ratio)}\n",
             style="cyan",
         )

@@ -5,19 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..messages import pick, tr, uses_cjk
+
 if TYPE_CHECKING:
     from ..analyses.coverage import Coverage, CoverageCell
 
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "high": ("高", "high"),
-    "medium": ("中", "medium"),
-    "low": ("低", "low"),
-    "region": ("地区", "region"),
-    "id": ("代码", "id"),
-    "other": ("其他年度", "other years"),
-    "title": ("费率覆盖: 待遇年度 {years}", "Rate coverage, coverage years {years}"),
-}
 
 
 _STYLES = {"high": "green", "medium": "yellow", "low": "red", "none": "dim"}
@@ -29,9 +22,6 @@ NONE_MARK = "·"
 INHERITS_MARK = "*"
 
 
-def _t(key: str, lang: str) -> str:
-    zh, en = _LABELS[key]
-    return zh if lang == "zh" else en
 
 
 def _span(years: list[int]) -> str:
@@ -50,8 +40,8 @@ def cell_text(cell: CoverageCell, lang: str, short: bool = False) -> tuple[str, 
     kind = cell_kind(cell)
     if kind == "none":
         return NONE_MARK, _STYLES["none"]
-    label = _t(kind, lang)
-    if short and lang != "zh":
+    label = tr(f"coverage.{kind}", lang)
+    if short and not uses_cjk(lang):
         label = label[0].upper()
     text = label + confidence_mark(kind)
     if cell.inherits:
@@ -68,7 +58,7 @@ def coverage_table(cov: Coverage, lang: str = "en", width: int | None = None) ->
     from rich import box
     from rich.table import Table
 
-    names = ["  " * r.depth + (r.name.zh if lang == "zh" else r.name.en) for r in cov.rows]
+    names = ["  " * r.depth + pick(r.name, lang) for r in cov.rows]
     others = [_span(r.other_years) if r.other_years else "" for r in cov.rows]
     short = False
     cell_w = _cell_width(lang, short=False)
@@ -78,10 +68,10 @@ def coverage_table(cov: Coverage, lang: str = "en", width: int | None = None) ->
     total: int | None = None
     if width is not None:
         n = len(cov.years)
-        if lang != "zh" and n * (cell_w + 3) > width - 36:
+        if not uses_cjk(lang) and n * (cell_w + 3) > width - 36:
             short, cell_w = True, _cell_width(lang, short=True)
         year_w = max(cell_w, 3 if short else 4)
-        other_w = max(min(max((len(o) for o in others), default=0), 12), _cells(_t("other", lang)))
+        other_w = max(min(max((len(o) for o in others), default=0), 12), _cells(tr("coverage.other", lang)))
         # SIMPLE_HEAD, no edge padding: each column takes its width + 3, less 1 for the table.
         fixed = n * year_w + other_w + 3 * (n + 3) - 1
         natural_name = max(_cells(x) for x in names)
@@ -94,18 +84,18 @@ def coverage_table(cov: Coverage, lang: str = "en", width: int | None = None) ->
             name_w = max(rest - id_w, 8)
         total = fixed + name_w + id_w
     table = Table(
-        title=_t("title", lang).format(years=_span(cov.years)),
+        title=tr("coverage.title", lang).format(years=_span(cov.years)),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         width=total,
     )
-    table.add_column(_t("region", lang), no_wrap=True, overflow="ellipsis", width=name_w)
-    table.add_column(_t("id", lang), no_wrap=True, overflow="ellipsis", width=id_w)
+    table.add_column(tr("coverage.region", lang), no_wrap=True, overflow="ellipsis", width=name_w)
+    table.add_column(tr("coverage.id", lang), no_wrap=True, overflow="ellipsis", width=id_w)
     for year in cov.years:
         label = str(year) if not short else f"'{year % 100:02d}"
         table.add_column(label, no_wrap=True, justify="center", min_width=max(cell_w, len(label)))
-    table.add_column(_t("other", lang), no_wrap=True, overflow="ellipsis", width=other_w)
+    table.add_column(tr("coverage.other", lang), no_wrap=True, overflow="ellipsis", width=other_w)
     for row, name, other in zip(cov.rows, names, others, strict=True):
         cells = []
         for cell in row.cells:
@@ -119,8 +109,8 @@ def _cell_width(lang: str, short: bool) -> int:
     """The widest cell text: a label with the low mark and the inherits mark."""
     from .formats import LOW_MARK
 
-    labels = [_t(k, lang) for k in ("high", "medium", "low")]
-    if short and lang != "zh":
+    labels = [tr(f"coverage.{k}", lang) for k in ("high", "medium", "low")]
+    if short and not uses_cjk(lang):
         labels = [x[0].upper() for x in labels]
     return max(_cells(x) for x in labels) + len(LOW_MARK) + len(INHERITS_MARK)
 
@@ -136,7 +126,6 @@ def counts_text(cov: Coverage, lang: str = "en") -> Any:
     """The counts under the matrix, and the legend."""
     from rich.text import Text
 
-    from .assessment import t
     from .formats import LOW_MARK
 
     c = cov.counts
@@ -144,37 +133,18 @@ def counts_text(cov: Coverage, lang: str = "en") -> Any:
     conf = c.by_confidence
     by_year = ", ".join(f"{y} {n}" for y, n in c.by_year.items())
     out = Text()
-    if lang == "zh":
-        out.append(
-            f"{c.regions} 个地区 x {c.years} 个年度: {c.entries} 项有费率"
-            f" (高 {conf['high']}, 中 {conf['medium']}, 低{LOW_MARK} {conf['low']}), {c.missing} 项缺失;"
-            f" 其中 {c.inherits} 项只继承上级 ({INHERITS_MARK}).\n"
-        )
-        out.append(f"按年度: {by_year}.\n")
-        out.append(f"{span} 无费率的地区 ({len(c.regions_without_years)}): ")
-        out.append(", ".join(c.regions_without_years) or "无")
-        out.append(f"\n没有任何年度的地区 ({len(c.regions_without_any_year)}): ")
-        out.append(", ".join(c.regions_without_any_year) or "无")
-        out.append(
-            f"\n{NONE_MARK} 无此年度; {INHERITS_MARK} 该年度没有自己的金额, 全部继承上级地区;"
-            " 可信度为该年度所有来源中最低的一项.\n"
-        )
-    else:
-        out.append(
-            f"{c.regions} regions x {c.years} years: {c.entries} entries"
-            f" (high {conf['high']}, medium {conf['medium']}, low{LOW_MARK} {conf['low']}),"
-            f" {c.missing} missing; {c.inherits} only inherit ({INHERITS_MARK}).\n"
-        )
-        out.append(f"By year: {by_year}.\n")
-        out.append(f"No entry in {span} ({len(c.regions_without_years)}): ")
-        out.append(", ".join(c.regions_without_years) or "none")
-        out.append(f"\nNo year at all ({len(c.regions_without_any_year)}): ")
-        out.append(", ".join(c.regions_without_any_year) or "none")
-        out.append(
-            f"\n{NONE_MARK} no entry for the year; {INHERITS_MARK} the entry has no amounts of its own"
-            " (all inherited from the parent region); confidence is the weakest source of the"
-            " resolved year.\n"
-        )
+    fields = dict(
+        regions=c.regions, years=c.years, entries=c.entries, missing=c.missing, inherits=c.inherits,
+        high=conf["high"], medium=conf["medium"], low=conf["low"], low_mark=LOW_MARK,
+        inherits_mark=INHERITS_MARK,
+    )
+    out.append(tr("coverage.counts", lang, **fields) + "\n")
+    out.append(tr("coverage.by_year", lang, by_year=by_year) + "\n")
+    out.append(tr("coverage.no_entry_in", lang, span=span, count=len(c.regions_without_years)))
+    out.append(", ".join(c.regions_without_years) or tr("coverage.none", lang))
+    out.append("\n" + tr("coverage.no_year_at_all", lang, count=len(c.regions_without_any_year)))
+    out.append(", ".join(c.regions_without_any_year) or tr("coverage.none", lang))
+    out.append("\n" + tr("coverage.legend", lang, none_mark=NONE_MARK, inherits_mark=INHERITS_MARK) + "\n")
     if conf["low"]:
-        out.append(f"{LOW_MARK} {t('low_note', lang)}\n", style="yellow")
+        out.append(f"{LOW_MARK} {tr('calc.low_note', lang)}\n", style="yellow")
     return out

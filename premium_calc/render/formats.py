@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..messages import Bilingual, uses_cjk
+
 if TYPE_CHECKING:
 
     pass
@@ -67,3 +69,8 @@ def bar(value: Decimal | float, maximum: Decimal | float, width: int = BAR_WIDTH
     eighths = round(float(value) / float(maximum) * width * 8)
     full, part = divmod(min(eighths, width * 8), 8)
     return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+def region_name(name: Bilingual, lang: str) -> str:
+    """A region's name as a heading shows it: ``毕节市`` in Chinese, ``Bijie (毕节市)`` in English."""
+    return name.zh if uses_cjk(lang) else f"{name.en} ({name.zh})"

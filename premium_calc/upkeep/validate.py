@@ -73,7 +73,8 @@ Rules (``rule`` id, severity, what it catches):
     entry that applies the parent's standard needs only ``coverage``, ``policy`` and
     ``source``).
 
-Problems point at the line and column of the key in the file (:func:`~premium_calc.ratefiles.keypaths.position_of`). Nothing here prints.
+Problems point at the line and column of the key in the file
+(:func:`~premium_calc.ratefiles.keypaths.position_of`). Nothing here prints.
 """
 
 from __future__ import annotations
