@@ -11,12 +11,13 @@ from .._frozen import Frozen
 from ..errors import PremiumCalcError, UnknownCategoryError
 from ..household.premium import SourceRef
 from ..household.rules import check_tier
+from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratebook.income import IncomeFigure, IncomeStats, check_statistic, statistic_name
 from ..ratefiles.model import Name
 from ..units import ZERO
 from .growth import ratio
-from .reference import _category_for, category_rule
+from .reference import category_for, category_rule
 from .segments import _Sources
 from .series import LOW_INCOME_CONFIDENCE
 
@@ -44,7 +45,7 @@ class ComparisonRow(Frozen):
     category: str | None
     category_name: Name | None
     premium: Decimal | None
-    premium_missing: str | None
+    premium_missing: Note | None
     subsidy: Decimal | None
     vs_national_minimum: Decimal | None
     income: Decimal | None
@@ -56,7 +57,7 @@ class ComparisonRow(Frozen):
     confidence: Literal["high", "medium", "low"]
     low_confidence: bool
     categories: list[CategoryAmount]
-    notes: list[str]
+    notes: list[Note]
 
 
 class Comparison(Frozen):
@@ -74,7 +75,7 @@ class Comparison(Frozen):
     national_burden_ratio: Decimal | None
     rows: list[ComparisonRow]
     sources: list[SourceRef]
-    notes: list[str]
+    notes: list[Note]
 
 
 def regions_with_year(book: RateBook, year: int) -> list[str]:
@@ -111,12 +112,12 @@ def compare_regions(
         schedule = book.schedule(region_id, year)
         if progress is not None:
             progress(region_id)
-        figure, notes = income_stats.for_region(statistic, year - 1, schedule.chain)
+        figure, row_notes = income_stats.for_region(statistic, year - 1, schedule.chain)
         per_capita = figure.value
         sources.index(schedule.source)
         sources.index(figure.source)
         chosen = check_tier(schedule, None)
-        reference = _category_for(schedule, category)
+        reference = category_for(schedule, category)
         cats: list[CategoryAmount] = []
         for cat in schedule.categories:
             amount = None if cat.missing is not None else cat.amount(chosen)
@@ -129,18 +130,18 @@ def compare_regions(
                     subsidy=cat.subsidy,
                     burden_ratio=ratio(amount, per_capita),
                     confidence=cat.amount_origin.source.confidence,
-                    reference=not isinstance(reference, str) and cat.id == reference.id,
+                    reference=not isinstance(reference, Note) and cat.id == reference.id,
                 )
             )
-        missing: str | None
-        if isinstance(reference, str):
+        missing: Note | None
+        if isinstance(reference, Note):
             premium, missing, ref_cat = None, reference, None
         else:
             ref_cat = reference
             premium = None if reference.missing is not None else reference.amount(chosen)
-            missing = reference.missing
+            missing = None if reference.missing is None else Note.verbatim(reference.missing)
             if premium is None and missing is None:
-                missing = "the rate file gives no amount for the default tier"
+                missing = Note("note.no_default_tier_amount")
         confidence = ref_cat.amount_origin.source.confidence if ref_cat else schedule.confidence
         minimum = schedule.national_minimum
         out.append(
@@ -166,7 +167,7 @@ def compare_regions(
                 confidence=confidence,
                 low_confidence=confidence == "low" or figure.confidence in LOW_INCOME_CONFIDENCE,
                 categories=cats,
-                notes=notes,
+                notes=row_notes,
             )
         )
     if category is not None and all(r.category is None for r in out):
@@ -202,13 +203,11 @@ def compare_regions(
         cn = book.schedule("cn", year)
         national_subsidy = cn.subsidy
         national, n_notes = income_stats.for_region(statistic, year - 1, ("cn",))
-        notes += [f"national reference: {n}" for n in n_notes]
+        notes += [Note("note.national_reference", note=n) for n in n_notes]
     except PremiumCalcError as exc:
-        notes.append(f"national reference: {exc}")
+        notes.append(Note("note.national_reference", note=Note.verbatim(str(exc))))
     if statistic.startswith("q"):
-        notes.append(
-            f"{statistic}: national all-resident quintile (20% of households) for every region"
-        )
+        notes.append(Note("note.quintile_every_region", statistic=statistic))
     return Comparison(
         year=year,
         statistic=statistic,

@@ -73,6 +73,7 @@ from ..errors import (
 from ..household.members import Household
 from ..household.premium import calculate
 from ..household.rules import check_tier
+from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratebook.income import (
     IncomeFigure,
@@ -82,7 +83,7 @@ from ..ratebook.income import (
 )
 from ..units import _q
 from .growth import INDEX_PLACES, index
-from .reference import _category_for, category_rule
+from .reference import category_for, category_rule
 from .segments import _assemble, _attach_income, _income_notes, _Raw, _scheme_notes
 from .series import History, HouseholdHistory, Segment
 
@@ -156,8 +157,8 @@ def premium_series(
         for c in schedule.categories:
             if c.id not in known:
                 known.append(c.id)
-        found = _category_for(schedule, category)
-        if isinstance(found, str):
+        found = category_for(schedule, category)
+        if isinstance(found, Note):
             raw.premium_missing = found
             raws.append(raw)
             continue
@@ -168,11 +169,11 @@ def premium_series(
         raw.premium_source = found.amount_origin.source
         raw.premium_region = found.amount_origin.region
         if found.missing is not None:
-            raw.premium_missing = found.missing
+            raw.premium_missing = Note.verbatim(found.missing)
         else:
             amount = found.amount(check_tier(schedule, None))
             if amount is None:
-                raw.premium_missing = "the rate file gives no amount for the default tier"
+                raw.premium_missing = Note("note.no_default_tier_amount")
             raw.premium = raw.gross = amount
         raws.append(raw)
     if not seen_category:
@@ -237,7 +238,7 @@ def household_series(
         try:
             result = calculate(schedule, household, tier=tier)
         except DataMissingError as exc:
-            raw.premium_missing = f"{exc.what}: {exc.reason}"
+            raw.premium_missing = Note("note.data_missing", what=exc.what, reason=exc.reason)
             raws.append(raw)
             continue
         raw.premium = result.total_paid
@@ -250,17 +251,14 @@ def household_series(
         raws.append(raw)
 
     own = household.annual_income
-    notes: list[str] = []
+    notes: list[Note] = []
     inc_region: str | None = None
     if own is not None:
         for raw in raws:
             raw.income = own
             raw.income_per_capita = _q(own / household.size, INDEX_PLACES)
             raw.income_measure = "household"
-        notes.append(
-            f"income: the household's own {own} yuan a year, the same nominal amount in every"
-            " year (no statistic)"
-        )
+        notes.append(Note("note.own_income_every_year", income=own))
     else:
         candidates = _income_candidates(book, chain, income_region)
         inc_region, figures = _income_figures(
@@ -268,11 +266,9 @@ def household_series(
         )
         _attach_income(raws, figures, inc_region, statistic, size=household.size)
         notes += _income_notes(statistic, inc_region, region_id, figures)
-        notes.append(
-            f"income: per-capita statistic x {household.size} members (household size)"
-        )
+        notes.append(Note("note.statistic_times_size", size=household.size))
     if any(m.birth_date is None for m in household.members) and len(years) > 1:
-        notes.append("members given by age keep that age in every year")
+        notes.append(Note("note.ages_fixed"))
     notes += _scheme_notes(raws)
     rows, summary, sources = _assemble(raws, stats=income_stats, statistic=statistic)
     leaf = book.region(region_id)

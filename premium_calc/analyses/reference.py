@@ -13,18 +13,19 @@ from ..ratebook.schedule import Schedule, ScheduleCategory
 REFERENCE_ADULT = Member(age=40, label="reference adult (40)")
 
 
-def _category_for(schedule: Schedule, category: str | None) -> ScheduleCategory | str:
-    """The category a series follows in one year, or why there is none."""
+def category_for(schedule: Schedule, category: str | None) -> ScheduleCategory | Note:
+    """The category a series follows in one year (``category`` by id, or the reference
+    adult's), or a note saying why there is none."""
     if category is None:
         try:
             return match_category(schedule, REFERENCE_ADULT, 1)
         except DataMissingError as exc:
-            return exc.reason
+            return Note.verbatim(exc.reason)
     for cat in schedule.categories:
         if cat.id == category:
             return cat
     ids = ", ".join(c.id for c in schedule.categories)
-    return f"no category {category!r} in {schedule.coverage_year} (categories: {ids})"
+    return Note("note.no_category_in_year", category=repr(category), year=schedule.coverage_year, ids=ids)
 
 
 def category_rule(category: str | None) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ..household.premium import SourceRef
+from ..messages import Note
 from ..ratebook.income import IncomeFigure, IncomeStats
 from ..ratefiles.model import Name, Source
 from .growth import cagr, gap_pp, growth, index, multiple, ratio
@@ -23,7 +24,7 @@ class _Raw:
     category: str | None = None
     category_name: Name | None = None
     premium: Decimal | None = None
-    premium_missing: str | None = None
+    premium_missing: Note | None = None
     gross: Decimal | None = None
     assistance: Decimal | None = None
     subsidy: Decimal | None = None
@@ -36,7 +37,7 @@ class _Raw:
     income_region: str | None = None
     income_confidence: str | None = None
     income_source: Source | None = None
-    income_missing: str | None = None
+    income_missing: Note | None = None
 
 
 class _Sources:
@@ -285,9 +286,9 @@ def _attach_income(
     for raw in raws:
         figure = figures.get(raw.coverage_year - 1)
         if figure is None:
-            where = income_region or "any region of the chain"
-            raw.income_missing = (
-                f"no {statistic} income statistic for {raw.coverage_year - 1} ({where})"
+            where = income_region or Note("note.any_region_of_chain")
+            raw.income_missing = Note(
+                "note.no_statistic_for_year", statistic=statistic, year=raw.coverage_year - 1, where=where
             )
             continue
         raw.income_per_capita = figure.value
@@ -298,14 +299,11 @@ def _attach_income(
         raw.income_source = figure.source
 
 
-def _scheme_notes(raws: Sequence[_Raw]) -> list[str]:
-    notes: list[str] = []
+def _scheme_notes(raws: Sequence[_Raw]) -> list[Note]:
+    notes: list[Note] = []
     national = [r.coverage_year for r in raws if r.premium_region == "cn"]
     if any(y < 2019 for y in national) and any(y >= 2019 for y in national):
-        notes.append(
-            "premium series: the national figures before coverage 2019 are the NCMS (新农合)"
-            " farmer contribution; from 2019 the unified resident minimum (rates/cn.toml)"
-        )
+        notes.append(Note("note.ncms_before_2019"))
     return notes
 
 
@@ -314,19 +312,18 @@ def _income_notes(
     income_region: str | None,
     region_id: str,
     figures: dict[int, IncomeFigure | None],
-) -> list[str]:
-    notes: list[str] = []
+) -> list[Note]:
+    notes: list[Note] = []
     if income_region is None:
-        notes.append(f"no {statistic} income statistic for any income year of the span")
+        notes.append(Note("note.no_statistic_in_span", statistic=statistic))
     elif income_region != region_id:
+        found = sum(1 for f in figures.values() if f is not None)
         notes.append(
-            f"income: the {statistic} statistic of {income_region}"
-            f" ({sum(1 for f in figures.values() if f is not None)} of {len(figures)} income"
-            f" years); {region_id} has fewer of its own"
+            Note(
+                "note.income_region_used", statistic=statistic, income_region=income_region,
+                found=found, years=len(figures), region=region_id,
+            )
         )
     if statistic.startswith("q"):
-        notes.append(
-            f"{statistic}: national all-resident quintile (20% of households, not of people);"
-            " rural disposable-income quintiles are not in the data"
-        )
+        notes.append(Note("note.quintile_households", statistic=statistic))
     return notes

@@ -24,7 +24,7 @@ class HistoryRow(Frozen):
     category: str | None
     category_name: Name | None
     premium: Decimal | None
-    premium_missing: str | None
+    premium_missing: Note | None
     gross: Decimal | None
     assistance: Decimal | None
     subsidy: Decimal | None
@@ -37,7 +37,7 @@ class HistoryRow(Frozen):
     income_region: str | None
     income_confidence: str | None
     income_source: int | None
-    income_missing: str | None
+    income_missing: Note | None
     burden_ratio: Decimal | None
     premium_index: Decimal | None
     income_index: Decimal | None
@@ -167,7 +167,7 @@ class History(Frozen):
     rows: list[HistoryRow]
     summary: Summary
     sources: list[SourceRef]
-    notes: list[str]
+    notes: list[Note]
 
 
 class HouseholdHistory(History):

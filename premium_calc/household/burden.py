@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratebook.income import IncomeFigure, IncomeStats
 from ..units import _q
@@ -62,8 +63,8 @@ class Burden(BaseModel):
     days_of_work: Decimal | None
     thresholds: list[ThresholdCheck]
     computable: bool
-    reason: str | None
-    notes: list[str]
+    reason: Note | None
+    notes: list[Note]
 
 
 class Assessment(PremiumResult):
@@ -80,7 +81,7 @@ def measure_burden(
     *,
     statistic: IncomeFigure | None = None,
     thresholds: Sequence[Decimal] = DEFAULT_THRESHOLDS,
-    notes: Sequence[str] = (),
+    notes: Sequence[Note] = (),
 ) -> Burden:
     """The burden of a priced household against its own income, or a statistic."""
     size = household.size
@@ -95,11 +96,7 @@ def measure_burden(
         basis = "none"
     per_member = _q(paid / residents, DAYS_PLACES) if residents else None
     if income is None or income == 0:
-        reason = (
-            "household income is zero: the burden is not computable"
-            if income == 0
-            else "no income given and no statistic found: the burden is not computable"
-        )
+        reason = Note("note.burden_zero_income") if income == 0 else Note("note.burden_no_income")
         return Burden(
             income=income,
             income_basis=basis,
@@ -153,7 +150,7 @@ def assess(
     schedule = book.schedule(region, year)
     premium = calculate(schedule, household, tier=tier, late=late)
     figure: IncomeFigure | None = None
-    notes: list[str] = []
+    notes: list[Note] = []
     if household.annual_income is None:
         income_stats = stats if stats is not None else book.income_stats()
         figure, notes = income_stats.for_region(statistic, year - 1, schedule.chain)

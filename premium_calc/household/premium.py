@@ -13,6 +13,7 @@ from typing import Literal
 
 from .._frozen import Frozen
 from ..errors import DataMissingError
+from ..messages import Note
 from ..ratebook.schedule import Schedule
 from ..ratefiles.model import Name, Source, weakest
 from ..units import ZERO
@@ -74,7 +75,7 @@ class PremiumResult(Frozen):
     collection_end: dt.date | None
     confidence: Literal["high", "medium", "low"]
     sources: list[SourceRef]
-    notes: list[str]
+    notes: list[Note]
 
     @property
     def resident_members(self) -> list[MemberPremium]:
@@ -194,9 +195,9 @@ def calculate(
     resident = [m for m in members if m.status != "employee"]
     subsidies = [m.subsidy for m in resident]
     confidences = [m.confidence for m in resident if m.confidence] or [schedule.source.confidence]
-    notes = list(schedule.notes)
+    notes = [n if isinstance(n, Note) else Note.verbatim(n) for n in schedule.notes]
     if late and schedule.late is not None and schedule.late.waiting_days is not None:
-        notes.append(f"late enrollment: cover starts after {schedule.late.waiting_days} days")
+        notes.append(Note("note.late_waiting", days=schedule.late.waiting_days))
     return PremiumResult(
         region=schedule.region,
         region_name=schedule.name,

@@ -26,7 +26,9 @@ import gettext
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from pydantic_core import CoreSchema, core_schema
 
 #: The languages there are catalogs for; the first is the language of the project.
 LANGUAGES: tuple[str, ...] = ("zh", "en")
@@ -88,35 +90,60 @@ def uses_cjk(lang: str) -> bool:
     return _code(lang) == "zh"
 
 
-class Note:
-    """A note the library attaches to a result: a catalog key and its fields.
+class Note(str):
+    """A text the library attaches to a result: a catalog key and its fields.
 
-    ``str(note)`` is the English text; renderers call :meth:`text` with the user's language.
-    Notes compare equal by key and fields.
+    A note *is* its English text (a ``str``, so ``--json`` and code that reads notes as text see
+    what they always saw); renderers call :meth:`text` with the user's language. In pydantic
+    models a ``Note`` field serialises to that English string; a plain string given for it is
+    kept verbatim (key ``note.text``).
     """
 
-    __slots__ = ("fields", "key")
+    key: str
+    fields: Mapping[str, object]
 
-    def __init__(self, key: str, **fields: object) -> None:
-        self.key = key
-        self.fields: Mapping[str, object] = fields
+    def __new__(cls, key: str, /, **fields: object) -> Note:
+        note = super().__new__(cls, tr(key, DEFAULT_LANGUAGE, **fields))
+        note.key = key
+        note.fields = fields
+        return note
+
+    @classmethod
+    def verbatim(cls, text: str) -> Note:
+        """A note whose text is given as is (from data, or from an older result)."""
+        return cls("note.text", text=text)
 
     def text(self, lang: str) -> str:
+        """The note in ``lang``."""
         return tr(self.key, lang, **self.fields)
-
-    def __str__(self) -> str:
-        return self.text(DEFAULT_LANGUAGE)
 
     def __repr__(self) -> str:
         return f"Note({self.key!r}, {dict(self.fields)!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Note):
-            return (self.key, dict(self.fields)) == (other.key, dict(other.fields))
-        return NotImplemented
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.key, dict(self.fields)))
 
-    def __hash__(self) -> int:
-        return hash((self.key, tuple(sorted(self.fields.items(), key=lambda kv: kv[0]))))
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate,
+            json_schema_input_schema=core_schema.str_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                str, return_schema=core_schema.str_schema(), when_used="json"
+            ),
+        )
+
+    @classmethod
+    def _validate(cls, value: object) -> Note:
+        if isinstance(value, Note):
+            return value
+        if isinstance(value, str):
+            return cls.verbatim(value)
+        raise ValueError("expected a note (text)")
+
+
+def _rebuild(key: str, fields: dict[str, object]) -> Note:
+    return Note(key, **fields)
 
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Note", "has", "pick", "tr", "uses_cjk"]

@@ -163,14 +163,14 @@ class IncomeStats:
         statistic: str,
         year: int,
         chain: Sequence[str],
-    ) -> tuple[IncomeFigure, list[str]]:
+    ) -> tuple[IncomeFigure, list[Note]]:
         """The statistic for the region, or its nearest ancestor, for ``year`` or the latest
         year before it. Returns the figure and notes on any substitution made."""
         if statistic not in STATISTICS:
             raise StatisticNotFoundError(
                 f"unknown income statistic {statistic!r} (expected one of {', '.join(STATISTICS)})"
             )
-        notes: list[str] = []
+        notes: list[Note] = []
         for region in reversed(chain):
             # Regional figures must be of the year itself or the one before (a provincial
             # figure a decade old is no denominator for today's premium); the national
@@ -183,9 +183,11 @@ class IncomeStats:
             figure = self.figure(statistic, best, region=region)
             assert figure is not None
             if region != chain[-1]:
-                notes.append(f"no {statistic} income statistic for {chain[-1]}; used {region}'s")
+                notes.append(
+                    Note("note.statistic_from_ancestor", statistic=statistic, region=chain[-1], used=region)
+                )
             if best != year:
-                notes.append(f"no {statistic} income statistic for {year}; used {best}, the latest before it")
+                notes.append(Note("note.statistic_earlier_year", statistic=statistic, year=year, used=best))
             return figure, notes
         raise StatisticNotFoundError(
             f"no {statistic} income statistic for {chain[-1]} up to {year}"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from ..household.burden import Assessment
 from ..units import money, percent
-from .formats import LOW_MARK, confidence_mark
+from .formats import LOW_MARK, confidence_mark, say
 
 
 def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
@@ -74,7 +74,7 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
         end = result.collection_end.isoformat() if result.collection_end else "?"
         facts.append(f"{tr('calc.window', lang)}: {start} .. {end}\n", style="dim")
     for note in result.notes:
-        facts.append(f"{tr('calc.note', lang)}: {note}\n", style="dim")
+        facts.append(f"{tr('calc.note', lang)}: {say(note, lang)}\n", style="dim")
     if result.subsidy_is_national_minimum:
         facts.append(f"≥ {tr('calc.subsidy_floor', lang)}\n", style="dim")
     lines.append(facts)
@@ -102,9 +102,8 @@ def burden_text(result: Assessment, lang: str) -> RenderableType:
     if b.paid_per_member is not None:
         out.append(f"  {tr('calc.per_member', lang)}: {money(b.paid_per_member)}\n")
     if not b.computable:
-        out.append(
-            f"  {tr('calc.ratio', lang)}: {tr('calc.not_computable', lang)} ({b.reason})\n", style="yellow"
-        )
+        why = say(b.reason, lang)
+        out.append(f"  {tr('calc.ratio', lang)}: {tr('calc.not_computable', lang)} ({why})\n", style="yellow")
     else:
         style = "red" if any(c.exceeded for c in b.thresholds[-1:]) else (
             "yellow" if any(c.exceeded for c in b.thresholds) else "green"
@@ -121,7 +120,7 @@ def burden_text(result: Assessment, lang: str) -> RenderableType:
         if checks:
             out.append(f"  {tr('calc.threshold', lang)}: {checks}\n")
     for note in b.notes:
-        out.append(f"  {tr('calc.note', lang)}: {note}\n", style="dim")
+        out.append(f"  {tr('calc.note', lang)}: {say(note, lang)}\n", style="dim")
     return out
 
 

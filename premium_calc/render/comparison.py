@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..messages import tr
 from ..units import money, percent
 from .assessment import sources_text
-from .formats import LOW_MARK, confidence_mark
+from .formats import LOW_MARK, confidence_mark, say
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -97,10 +97,10 @@ def comparison_table(
             f"{tr('history.income', lang)}: {stat}, {year}, {_measure(measure, lang)} ({where}):"
             f" {', '.join(regions)}"
         )
-    lines += c.notes
+    lines += [say(n, lang) for n in c.notes]
     for row in c.rows:
         if row.premium_missing:
-            lines.append(f"{row.region}: {tr('history.missing', lang)}: {row.premium_missing}")
+            lines.append(f"{row.region}: {tr('history.missing', lang)}: {say(row.premium_missing, lang)}")
     if any_low:
         lines.append(f"{LOW_MARK} {tr('history.low', lang)}")
     for line in lines:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..messages import Bilingual, uses_cjk
+from ..messages import Bilingual, Note, uses_cjk
 
 if TYPE_CHECKING:
 
@@ -74,3 +74,10 @@ def bar(value: Decimal | float, maximum: Decimal | float, width: int = BAR_WIDTH
 def region_name(name: Bilingual, lang: str) -> str:
     """A region's name as a heading shows it: ``毕节市`` in Chinese, ``Bijie (毕节市)`` in English."""
     return name.zh if uses_cjk(lang) else f"{name.en} ({name.zh})"
+
+
+def say(text: str | None, lang: str) -> str:
+    """A library note (a :class:`~premium_calc.messages.Note`) in ``lang``; other text as it is."""
+    if text is None:
+        return ""
+    return text.text(lang) if isinstance(text, Note) else str(text)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..messages import has, pick, tr
 from ..units import money, percent
 from .assessment import sources_text
-from .formats import LOW_MARK, confidence_mark, year_ranges
+from .formats import LOW_MARK, confidence_mark, say, year_ranges
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -232,7 +232,8 @@ def notes_text(
         lines.append(tr("history.compact", lang))
     for row in history.rows:
         if row.premium_missing is not None:
-            lines.append(f"{tr('history.missing_premium', lang)} {row.coverage_year}: {row.premium_missing}")
+            why = say(row.premium_missing, lang)
+            lines.append(f"{tr('history.missing_premium', lang)} {row.coverage_year}: {why}")
     if s.missing_income_years:
         years = ", ".join(map(str, s.missing_income_years))
         lines.append(f"{tr('history.missing_income', lang)}: {years}")
@@ -245,7 +246,7 @@ def notes_text(
     lines.append(f"{tr('history.category', lang)}: {rule}")
     if history.kind == "category":
         lines.append(f"{tr('history.category', lang)}: {_category_years(history, lang)}")
-    lines += history.notes
+    lines += [say(n, lang) for n in history.notes]
     if any_low:
         lines.append(f"{LOW_MARK} {tr('history.low', lang)}")
     out.append(f"{tr('history.notes', lang)}:\n", style="bold")
