@@ -24,10 +24,25 @@ if TYPE_CHECKING:
         DataMissingError as DataMissingError,
     )
     from .errors import (
+        EditError as EditError,
+    )
+    from .errors import (
         HouseholdError as HouseholdError,
     )
     from .errors import (
         MissingFactError as MissingFactError,
+    )
+    from .errors import (
+        NoDataInSpanError as NoDataInSpanError,
+    )
+    from .errors import (
+        OptionError as OptionError,
+    )
+    from .errors import (
+        PlotError as PlotError,
+    )
+    from .errors import (
+        PlotUnavailableError as PlotUnavailableError,
     )
     from .errors import (
         PremiumCalcError as PremiumCalcError,
@@ -37,6 +52,9 @@ if TYPE_CHECKING:
     )
     from .errors import (
         StatisticNotFoundError as StatisticNotFoundError,
+    )
+    from .errors import (
+        UnknownCategoryError as UnknownCategoryError,
     )
     from .errors import (
         UnknownRegionError as UnknownRegionError,
@@ -164,6 +182,12 @@ _EXPORTS: dict[str, str] = {
     "MissingFactError": "errors",
     "DataMissingError": "errors",
     "StatisticNotFoundError": "errors",
+    "OptionError": "errors",
+    "NoDataInSpanError": "errors",
+    "UnknownCategoryError": "errors",
+    "PlotError": "errors",
+    "PlotUnavailableError": "errors",
+    "EditError": "errors",
 }
 
 __all__ = ["__version__", *_EXPORTS]

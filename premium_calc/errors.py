@@ -1,23 +1,55 @@
-"""The exceptions premium-calc raises for problems a user can fix.
+"""Every exception premium-calc raises for a problem a user can fix, in one place.
 
-Every exception is a :class:`PremiumCalcError` with a one-line ``str()`` that names what is
-wrong and what was expected, and structured fields (region, year, file, line ...) so that
-embedding code can react without parsing text. The CLI prints ``str(error)`` and exits 2.
+::
+
+    PremiumCalcError                 code          structured fields
+    ├── UnknownRegionError           unknown-region      query, suggestions
+    ├── YearNotCoveredError          year-not-covered    region, year, available
+    ├── DataMissingError             data-missing        region, year, what, reason, kind
+    ├── RateFileError                rate-file           file, line, column, key, key_path, detail, rule
+    ├── HouseholdError               household           field, file, detail
+    │   └── MissingFactError         missing-fact        member, fact, rule
+    ├── OptionError                  option              option, detail
+    ├── StatisticNotFoundError       statistic-not-found
+    ├── NoDataInSpanError            no-data-in-span     region, start, end, available
+    ├── UnknownCategoryError         unknown-category    region, category, known
+    ├── PlotError                    plot
+    │   └── PlotUnavailableError     plot-unavailable
+    └── EditError                    edit                problems, headline
+
+Each error has a stable :attr:`~PremiumCalcError.code`, the fields above (so embedding code reacts
+without parsing text), a :class:`~premium_calc.messages.Note` (:attr:`~PremiumCalcError.note`:
+a catalog key and fields) and a one-line English ``str()`` that names what is wrong and what was
+expected. :meth:`~PremiumCalcError.text` gives the same line in another language. The CLI prints
+it and exits 2.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Literal, Protocol
+
+from .messages import Note
 
 
 class PremiumCalcError(Exception):
     """Base class: a user-facing problem with a one-line message."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    #: A stable identifier of the kind of problem (see the module docstring).
+    code: ClassVar[str] = "error"
+
+    def __init__(self, message: Note | str) -> None:
+        note = message if isinstance(message, Note) else Note.verbatim(message)
+        super().__init__(str(note))
+        #: The message as a catalog key and fields.
+        self.note = note
+        #: The message in English (``str(error)``).
+        self.message = str(note)
+
+    def text(self, lang: str) -> str:
+        """The one-line message in ``lang``."""
+        return self.note.text(lang)
 
     def __str__(self) -> str:
         return self.message
@@ -26,101 +58,155 @@ class PremiumCalcError(Exception):
 class UnknownRegionError(PremiumCalcError):
     """No rate file matches a region id or name."""
 
+    code = "unknown-region"
+
     def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
         self.query = query
         self.suggestions = tuple(suggestions)
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(
-            f"unknown region {query!r}: expected a region id such as cn/hunan, or a Chinese"
-            f" or English name (premium-calc regions lists them){hint}"
+        hint = (
+            Note("error.did_you_mean", suggestions=", ".join(self.suggestions)) if self.suggestions else ""
         )
+        super().__init__(Note("error.unknown_region", query=repr(query), hint=hint))
 
 
 class YearNotCoveredError(PremiumCalcError):
     """A region has no entry for a coverage year (never a silent fallback)."""
 
+    code = "year-not-covered"
+
     def __init__(self, region: str, year: int, available: Sequence[int], note: str = "") -> None:
         self.region = region
         self.year = year
         self.available = tuple(available)
-        years = ", ".join(str(y) for y in self.available) or "none"
-        extra = f" ({note})" if note else ""
+        years = ", ".join(str(y) for y in self.available) or Note("error.none")
+        extra = Note("error.in_parentheses", text=note) if note else ""
         super().__init__(
-            f"{region} has no rates for coverage year {year}; years available: {years}{extra}"
+            Note("error.year_not_covered", region=region, year=year, years=years, extra=extra)
         )
 
 
 class DataMissingError(PremiumCalcError):
-    """The rate files say a value is not known (a ``missing`` note)."""
+    """The rate files say a value is not known (a ``missing`` note), or give none.
 
-    def __init__(self, region: str, year: int, what: str, reason: str) -> None:
+    ``kind`` says which: ``amount`` (no sourced amount), ``no-category`` (a year with no
+    category at all), ``not-covered`` (no category covers a member), ``tier`` (no amount for a
+    tier), ``late`` (no late-enrollment amount).
+    """
+
+    code = "data-missing"
+
+    def __init__(
+        self,
+        region: str,
+        year: int,
+        what: str,
+        reason: str,
+        *,
+        kind: Literal["amount", "no-category", "not-covered", "tier", "late"] = "amount",
+    ) -> None:
         self.region = region
         self.year = year
         self.what = what
         self.reason = reason
-        super().__init__(f"{region} {year}: no sourced amount for {what}: {reason}")
+        self.kind = kind
+        super().__init__(Note("error.data_missing", region=region, year=year, what=what, reason=reason))
 
 
 class RateFileError(PremiumCalcError):
-    """A rate or statistics file is malformed: names the file, line, key path and rule."""
+    """A rate or statistics file is malformed: names the file, line, key path and rule.
+
+    ``rule`` is the validation rule the problem belongs to: ``file`` (cannot be read, not
+    UTF-8, not found), ``toml`` (not valid TOML), ``schema`` (a key or value the format does
+    not allow), ``parent-unknown`` or ``parent-cycle`` (the chain of parents).
+    """
+
+    code = "rate-file"
 
     def __init__(
         self,
         file: Path | str,
-        message: str,
+        message: Note | str,
         *,
         line: int | None = None,
         column: int | None = None,
         key: str | None = None,
+        key_path: tuple[str | int, ...] | None = None,
+        rule: str = "schema",
     ) -> None:
+        detail = message if isinstance(message, Note) else Note.verbatim(message)
         self.file = str(file)
         self.line = line
         self.column = column
+        #: The key path as text (``year[2].category[0].individual``) and as data.
         self.key = key
-        self.detail = message
+        self.key_path = key_path
+        self.rule = rule
+        #: What is wrong, without the place (English).
+        self.detail = str(detail)
+        self.detail_note = detail
         where = self.file
         if line is not None:
             where += f":{line}"
             if column is not None:
                 where += f":{column}"
         keypart = f" {key}:" if key else ""
-        super().__init__(f"{where}:{keypart} {message}")
+        super().__init__(Note("error.at_place", where=where, key=keypart, detail=detail))
 
 
 class HouseholdError(PremiumCalcError):
     """A household (from flags, a file or the API) is not valid."""
 
-    def __init__(self, message: str, *, field: str | None = None, file: str | None = None) -> None:
+    code = "household"
+
+    def __init__(self, message: Note | str, *, field: str | None = None, file: str | None = None) -> None:
+        detail = message if isinstance(message, Note) else Note.verbatim(message)
         self.field = field
         self.file = file
+        #: What is wrong, without the file and field (English).
+        self.detail = str(detail)
+        self.detail_note = detail
         prefix = f"{file}: " if file else ""
         where = f"{field}: " if field else ""
-        super().__init__(f"{prefix}{where}{message}")
+        super().__init__(Note("error.household", prefix=prefix, field=where, detail=detail))
 
 
 class MissingFactError(HouseholdError):
     """A category rule needs a fact the member lacks (it never guesses)."""
 
+    code = "missing-fact"
+
     def __init__(self, member: int, fact: str, rule: str) -> None:
         self.member = member
         self.fact = fact
         self.rule = rule
+        fact_name = Note(f"error.fact.{fact.replace(' ', '_')}")
         super().__init__(
-            f"member {member}: the category rule {rule} needs the member's {fact};"
-            f" give it (e.g. --member AGE:female, or a birth date YYYY-MM-DD)",
+            Note("error.missing_fact", member=member, rule=rule, fact=fact_name),
             field=f"members[{member - 1}]",
         )
+
+
+class OptionError(PremiumCalcError):
+    """A command option (or the argument of a library call standing for one) is malformed."""
+
+    code = "option"
+
+    def __init__(self, option: str, detail: Note | str) -> None:
+        self.option = option
+        self.detail = str(detail)
+        super().__init__(Note("error.option", option=option, detail=detail))
 
 
 class StatisticNotFoundError(PremiumCalcError):
     """No income statistic matches what was asked."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    code = "statistic-not-found"
 
 
 class NoDataInSpanError(PremiumCalcError):
     """A region has no coverage year in the span asked for (or the span is empty)."""
+
+    code = "no-data-in-span"
 
     def __init__(
         self, region: str, start: int | None, end: int | None, years: Sequence[int]
@@ -129,48 +215,53 @@ class NoDataInSpanError(PremiumCalcError):
         self.start = start
         self.end = end
         self.available = tuple(years)
-        have = ", ".join(map(str, years)) or "none"
+        have = ", ".join(map(str, years)) or Note("error.none")
+        message: Note
         if start is not None and end is not None and start > end:
-            message = f"the span {start}-{end} is empty (expected --from <= --to)"
+            message = Note("error.span_empty", start=start, end=end)
         elif not years:
-            message = f"{region} has no coverage years of its own (no [[year]] entries in its rate file)"
+            message = Note("error.no_years_of_its_own", region=region)
         else:
-            span = (
-                f"{start}-{end}" if start is not None and end is not None
-                else f"from {start}" if start is not None
-                else f"up to {end}"
-            )
-            message = (
-                f"{region} has no rates for coverage years {span}; years available: {have}"
-                " (expected --from/--to around those years)"
-            )
+            if start is not None and end is not None:
+                span: Note | str = f"{start}-{end}"
+            elif start is not None:
+                span = Note("error.span_from", start=start)
+            else:
+                span = Note("error.span_up_to", end=end)
+            message = Note("error.no_rates_in_span", region=region, span=span, years=have)
         super().__init__(message)
 
 
 class UnknownCategoryError(PremiumCalcError):
     """A category id that no year of the span defines."""
 
+    code = "unknown-category"
+
     def __init__(self, region: str, category: str, known: Sequence[str]) -> None:
         self.region = region
         self.category = category
         self.known = tuple(known)
         super().__init__(
-            f"{region} has no category {category!r} in any year of the span"
-            f" (expected one of {', '.join(known) or 'none'})"
+            Note(
+                "error.unknown_category", region=region, category=repr(category),
+                known=", ".join(known) or Note("error.none"),
+            )
         )
 
 
 class PlotError(PremiumCalcError):
     """A chart cannot be written (bad file name or extension)."""
 
+    code = "plot"
+
 
 class PlotUnavailableError(PlotError):
     """matplotlib is not installed."""
 
+    code = "plot-unavailable"
+
     def __init__(self) -> None:
-        super().__init__(
-            'charts need matplotlib, which is not installed: pip install "premium-calc[plot]"'
-        )
+        super().__init__(Note("error.plot_unavailable", hint='pip install "premium-calc[plot]"'))
 
 
 class RuleProblem(Protocol):
@@ -185,7 +276,11 @@ class RuleProblem(Protocol):
 class EditError(PremiumCalcError):
     """An edit that cannot be made; nothing was changed. ``problems`` lists what it would break."""
 
-    def __init__(self, message: str, problems: Iterable[RuleProblem] = (), headline: str = "") -> None:
+    code = "edit"
+
+    def __init__(
+        self, message: Note | str, problems: Iterable[RuleProblem] = (), headline: str = ""
+    ) -> None:
         super().__init__(message)
         self.problems = tuple(problems)
         self.headline = headline
@@ -194,10 +289,10 @@ class EditError(PremiumCalcError):
         """The message, with each problem's file shown through ``shown`` (e.g. relative)."""
         if not self.problems or not self.headline:
             return self.message
-        return _problem_summary(self.headline, self.problems, shown)
+        return problem_summary(self.headline, self.problems, shown)
 
 
-def _problem_summary(
+def problem_summary(
     headline: str, problems: Sequence[RuleProblem], shown: Callable[[str], str] = str
 ) -> str:
     listed = "; ".join(p.render(shown(p.file)) for p in problems[:3])
@@ -211,6 +306,7 @@ __all__ = [
     "HouseholdError",
     "MissingFactError",
     "NoDataInSpanError",
+    "OptionError",
     "PlotError",
     "PlotUnavailableError",
     "PremiumCalcError",

@@ -23,8 +23,7 @@ def result_json_schema() -> dict[str, Any]:
 
 
 def rate_file_json_schema() -> dict[str, Any]:
-    from .ratefiles.model import RateFile
+    """The one rate-file schema: the same document ``premium-calc rates schema`` prints."""
+    from .ratefiles.json_schema import rate_file_schema
 
-    schema = RateFile.model_json_schema()
-    schema.setdefault("title", "premium-calc rate file")
-    return schema
+    return rate_file_schema()

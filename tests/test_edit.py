@@ -19,23 +19,11 @@ from premium_calc.upkeep.commit import check_edit
 from premium_calc.upkeep.new_year import new_year, parse_bumps
 from premium_calc.upkeep.set_value import set_value
 
+from .fixtures import NATIONAL
+
 URL = "https://example.org/notice-2025"
 
-CN = """\
-[region]
-name = { zh = "全国", en = "China" }
-level = "country"
-
-[[year]]
-coverage = 2025
-policy = 2024
-source = { title = "national 2024", url = "https://example.org/cn/2024", confidence = "high" }
-subsidy = 670
-
-  [[year.category]]
-  id = "resident"
-  individual = 400
-"""
+CN = NATIONAL
 
 PROVINCE = """\
 # A province: comments and layout must survive every edit.
@@ -422,7 +410,7 @@ def test_directory_argument_edits_only_files_in_it(rates: Path, tmp_path: Path) 
 def test_new_year_copies_bumps_and_moves_dates(rates: Path) -> None:
     path = rates / "cn" / "p.toml"
     (rates / "cn.toml").write_text(
-        CN + CN[CN.index("[[year]]") :].replace("2025", "2026").replace("2024", "2025"),
+        CN + CN[CN.rindex("[[year]]") :].replace("2025", "2026").replace("2024", "2025"),
         encoding="utf-8",
     )
     result = new_year(

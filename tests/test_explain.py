@@ -206,3 +206,55 @@ def test_real_diff_chengdu() -> None:
     assert tier2 is not None
     # 520 -> 550: +30; 30 / 520 x 100 = 5.769... -> 5.77
     assert (tier2.change, tier2.percent) == (Decimal(30), Decimal("5.77"))
+
+
+def test_origins_are_recorded_by_the_resolver_as_key_paths(book: RateBook) -> None:
+    s = book.schedule("cn/p/c", 2025)
+    assert s.origins["subsidy"].key == ("year", 0, "subsidy")  # the city's own
+    assert s.origins["subsidy"].region == "cn/p/c"
+    assert s.origins["policy"].key == ("year", 0, "policy")
+    assert s.origins["late"].region == "cn/p" and s.origins["late"].key == ("year", 1, "late")
+    assert s.late_origin == s.origins["late"] and s.collection_origin == s.origins["collection"]
+    assert "tier" not in s.origins  # nobody declares tiers
+
+    adult = next(c for c in s.categories if c.id == "adult")
+    assert adult.origins["when"].key == ("year", 0, "category", 1, "when")  # the city's
+    assert adult.origins["when"].region == "cn/p/c"
+    assert adult.origins["individual"].key == ("year", 1, "category", 1, "individual")
+    assert adult.origins["name"].region == "cn/p" and adult.origins["id"].region == "cn/p/c"
+    assert adult.amount_origin.key == ("year", 1, "category", 1)
+    assert adult.amount_origin.region == "cn/p"
+    # No subsidy of its own: the category's is the year's.
+    assert adult.subsidy_origin == s.subsidy_origin
+    assert explain(book, "cn/p/c", 2025).get("category.adult.subsidy") is None
+
+    row = explain(book, "cn/p/c", 2025)["late.amount"]
+    assert row.origin.key == ("year", 1, "late", "amount")
+    assert row.as_dict()["key_path"] == "year[1].late.amount"
+
+
+def test_a_child_that_adds_includes_keeps_the_parents_amount(tmp_path: Path) -> None:
+    province = PROVINCE.replace('  individual = 400\n', '  individual = 400\n  subsidy = 650\n')
+    city = CITY.replace('  when = { min_age = 18 }\n', '  includes = { ltc = 30 }\n')
+    for name, text in {"cn.toml": CN, "cn/p.toml": province, "cn/p/c.toml": city}.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    real = RateBook([tmp_path], include_bundled=False, use_env=False)
+    e = explain(real, "cn/p/c", 2025)
+    includes = e["category.adult.includes.ltc"]
+    assert (includes.value, includes.region, includes.line()) == (Decimal(30), "cn/p/c", 18)
+    assert includes.origin.key == ("year", 0, "category", 1, "includes", "ltc")
+    individual = e["category.adult.individual"]  # not an amount of its own: still the province's
+    assert (individual.region, individual.line()) == ("cn/p", 32)
+    subsidy = e["category.adult.subsidy"]  # the province category's own subsidy, inherited
+    assert (subsidy.value, subsidy.region, subsidy.line()) == (Decimal(650), "cn/p", 33)
+    assert e.get("category.child.subsidy") is None
+
+
+def test_parse_path_is_the_inverse_of_format_path() -> None:
+    from premium_calc.ratefiles.keypaths import format_path, parse_path
+
+    for path in [(), ("year", 2), ("year", 0, "category", 11, "tiers", "tier1"), ("region", "parent")]:
+        assert parse_path(format_path(path)) == path
+    assert parse_path("year[3].late.amount") == ("year", 3, "late", "amount")

@@ -17,10 +17,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "premium_calc"
 #: Lower index = lower layer.
 LAYERS = [
     "_version",
+    "messages",
     "errors",
     "units",
     "_frozen",
-    "messages",
     "ratefiles",
     "ratebook",
     "household",

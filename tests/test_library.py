@@ -51,6 +51,47 @@ def test_public_api_is_curated() -> None:
         premium_calc.not_a_thing  # noqa: B018
 
 
+#: The public face, frozen (httpx's test_exported_members): a change here is an API change.
+PUBLIC = [
+    "Assessment", "Burden", "DEFAULT_THRESHOLDS", "DataMissingError", "EditError", "Household",
+    "HouseholdError", "HouseholdFile", "IncomeFigure", "IncomeStats", "Member", "MemberPremium",
+    "MissingFactError", "NoDataInSpanError", "OptionError", "PlotError", "PlotUnavailableError",
+    "PremiumCalcError", "PremiumResult", "RateBook", "RateFileError", "Schedule", "ScheduleAssist",
+    "ScheduleCategory", "SourceRef", "StatisticNotFoundError", "ThresholdCheck",
+    "UnknownCategoryError", "UnknownRegionError", "YearNotCoveredError", "__version__", "assess",
+    "build_household", "calculate", "data_version", "household_json_schema", "load_household_file",
+    "measure_burden", "parse_member", "rate_file_json_schema", "result_json_schema",
+]
+
+
+def test_public_names_are_frozen() -> None:
+    assert sorted(premium_calc.__all__) == sorted(PUBLIC)
+    for name in PUBLIC:
+        assert getattr(premium_calc, name) is not None, name
+
+
+def test_every_error_is_exported_with_a_stable_code() -> None:
+    import inspect
+
+    from premium_calc import errors
+
+    classes = [c for _, c in inspect.getmembers(errors, inspect.isclass) if issubclass(c, Exception)]
+    assert {c.__name__ for c in classes} == set(errors.__all__) <= set(premium_calc.__all__)
+    codes = [c.code for c in classes]
+    assert len(set(codes)) == len(codes), "each error class has its own code"
+    assert all(issubclass(c, premium_calc.PremiumCalcError) for c in classes)
+
+
+def test_errors_carry_fields_a_note_and_a_text_in_either_language() -> None:
+    err = premium_calc.YearNotCoveredError("cn/beijing", 2019, [2024, 2025, 2026])
+    fields = (err.code, err.region, err.year, err.available)
+    assert fields == ("year-not-covered", "cn/beijing", 2019, (2024, 2025, 2026))
+    assert str(err) == "cn/beijing has no rates for coverage year 2019; years available: 2024, 2025, 2026"
+    assert err.note.key == "error.year_not_covered" and err.text("en") == str(err)
+    assert err.text("zh")  # Chinese where the catalog has it, English otherwise, never the key
+    assert premium_calc.RateFileError("x.toml", "bad", line=3).rule == "schema"
+
+
 def test_import_is_light() -> None:
     code = (
         "import sys, premium_calc;"
@@ -79,6 +120,17 @@ def test_json_schemas() -> None:
     assert {"total_paid", "burden_ratio", "members"} <= set(result["properties"])
     rates = premium_calc.rate_file_json_schema()
     assert {"region", "year"} <= set(rates["properties"])
+    assert rates["$schema"] == "http://json-schema.org/draft-07/schema#" and "definitions" in rates
+
+
+def test_one_rate_file_schema_for_the_library_and_the_command() -> None:
+    from typer.testing import CliRunner
+
+    from premium_calc.cli import app
+
+    printed = CliRunner().invoke(app, ["rates", "schema"])
+    assert printed.exit_code == 0
+    assert json.loads(printed.stdout) == premium_calc.rate_file_json_schema()
 
 
 def test_rate_book_shared_between_threads() -> None:

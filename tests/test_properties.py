@@ -125,3 +125,26 @@ def test_no_unexpected_exception_for_any_single_member() -> None:
                 household = Household(members=(Member(age=age, sex=sex, student=age < 18),))
                 with contextlib.suppress(PremiumCalcError):
                     calculate(schedule, household)
+
+
+def test_every_origin_is_a_key_path_of_the_chain() -> None:
+    """The resolver records an origin for every effective value: a region of the chain, a key
+    path (a tuple) under that region's ``year[i]``; explain only reads them."""
+    from premium_calc.ratebook.explain import explain_schedule
+    from premium_calc.ratefiles.keypaths import format_path, parse_path
+
+    for s in SCHEDULES:
+        origins = [*s.origins.values(), *(a.origin for a in s.assisted)]
+        for cat in s.categories:
+            origins += cat.origins.values()
+            # individual, tiers and missing are set together: one table, the amount's.
+            tables = {cat.origins[f].table() for f in ("individual", "tiers", "missing")}
+            assert tables == {cat.amount_origin}
+            assert (cat.subsidy_origin is None) == (cat.subsidy is None)
+        for origin in origins:
+            assert origin.region in s.chain
+            assert isinstance(origin.key, tuple) and origin.key[0] == "year"
+            assert isinstance(origin.key[1], int)
+            assert parse_path(format_path(origin.key)) == origin.key
+        for value in explain_schedule(BOOK, s).values:
+            assert value.as_dict()["key_path"] == format_path(value.origin.key)

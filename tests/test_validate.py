@@ -20,33 +20,9 @@ from premium_calc.ratefiles.reading import load_rate_file
 from premium_calc.upkeep.problems import Problem, errors, warnings
 from premium_calc.upkeep.validate import validate, validate_text
 
-CN = """\
-[region]
-name = { zh = "全国", en = "China" }
-level = "country"
+from .fixtures import NATIONAL
 
-[[year]]
-coverage = 2024
-policy = 2023
-source = { title = "national notice 2023", url = "https://example.org/cn/2023", confidence = "high" }
-subsidy = 640
-
-  [[year.category]]
-  id = "resident"
-  name = { zh = "城乡居民", en = "residents" }
-  individual = 380
-
-[[year]]
-coverage = 2025
-policy = 2024
-source = { title = "national notice 2024", url = "https://example.org/cn/2024", confidence = "high" }
-subsidy = 670
-
-  [[year.category]]
-  id = "resident"
-  name = { zh = "城乡居民", en = "residents" }
-  individual = 400
-"""
+CN = NATIONAL
 
 HEAD = """\
 [region]

@@ -18,7 +18,7 @@ from ..ratefiles.model import Name
 from ..units import ZERO
 from .growth import ratio
 from .reference import category_for, category_rule
-from .segments import _Sources
+from .segments import Sources
 from .series import LOW_INCOME_CONFIDENCE
 
 
@@ -101,7 +101,7 @@ def compare_regions(
     """
     income_stats = stats if stats is not None else book.income_stats()
     statistic = check_statistic(statistic, income_stats)
-    sources = _Sources()
+    sources = Sources()
     out: list[ComparisonRow] = []
     seen: list[str] = []
     for query in regions:

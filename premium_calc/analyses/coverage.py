@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from typing import Literal, cast
 
 from .._frozen import Frozen
-from ..errors import PremiumCalcError
+from ..errors import OptionError
+from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratefiles.model import Confidence, Name
 from ..ratefiles.reading import Region
@@ -117,24 +118,21 @@ def parse_years(text: str) -> list[int]:
 
     Raises PremiumCalcError (one line) for anything else.
     """
-    expected = "expected a year such as 2025, a range such as 2024-2026, or a comma-separated list"
     years: set[int] = set()
     parts = text.split(",")
     for part in parts:
         match = _PART.match(part)
         if match is None:
-            raise PremiumCalcError(f"years: {text!r} is not a year range ({expected})")
+            raise OptionError("years", Note("error.years_not_a_range", text=repr(text)))
         start = int(match[1])
         end = int(match[2]) if match[2] else start
         if end < start:
-            raise PremiumCalcError(
-                f"years: {part.strip()!r} runs backwards (expected the earlier year first, e.g."
-                f" {end}-{start})"
-            )
+            backwards = Note("error.years_backwards", part=repr(part.strip()), start=start, end=end)
+            raise OptionError("years", backwards)
         for year in (start, end):
             if not MIN_YEAR <= year <= MAX_YEAR:
-                raise PremiumCalcError(
-                    f"years: {year} is out of range (expected years between {MIN_YEAR} and {MAX_YEAR})"
+                raise OptionError(
+                    "years", Note("error.years_out_of_range", year=year, low=MIN_YEAR, high=MAX_YEAR)
                 )
         years.update(range(start, end + 1))
     return sorted(years)
@@ -179,7 +177,7 @@ def coverage(book: RateBook, years: Iterable[int] | None = None) -> Coverage:
     """
     wanted = sorted(set(years)) if years is not None else list(DEFAULT_YEARS)
     if not wanted:
-        raise PremiumCalcError("years: no coverage year asked for (expected e.g. 2024-2026)")
+        raise OptionError("years", Note("error.years_none"))
     rows: list[CoverageRow] = []
     for region_id in _tree_order(book):
         region = book.region(region_id)

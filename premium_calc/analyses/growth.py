@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 
 from ..household.burden import RATIO_PLACES
-from ..units import _q
+from ..units import half_up
 
 INDEX_PLACES = Decimal("0.01")
 
@@ -30,7 +30,7 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
         return None
     with localcontext() as ctx:
         ctx.prec = 28
-        return _q(numerator / denominator, RATIO_PLACES)
+        return half_up(numerator / denominator, RATIO_PLACES)
 
 
 def index(value: Decimal | None, base: Decimal | None) -> Decimal | None:
@@ -39,7 +39,7 @@ def index(value: Decimal | None, base: Decimal | None) -> Decimal | None:
         return None
     with localcontext() as ctx:
         ctx.prec = 28
-        return _q(value / base * HUNDRED, INDEX_PLACES)
+        return half_up(value / base * HUNDRED, INDEX_PLACES)
 
 
 def growth(value: Decimal | None, previous: Decimal | None) -> Decimal | None:
@@ -48,7 +48,7 @@ def growth(value: Decimal | None, previous: Decimal | None) -> Decimal | None:
         return None
     with localcontext() as ctx:
         ctx.prec = 28
-        return _q(value / previous - 1, GROWTH_PLACES)
+        return half_up(value / previous - 1, GROWTH_PLACES)
 
 
 def multiple(last: Decimal | None, first: Decimal | None) -> Decimal | None:
@@ -57,7 +57,7 @@ def multiple(last: Decimal | None, first: Decimal | None) -> Decimal | None:
         return None
     with localcontext() as ctx:
         ctx.prec = 28
-        return _q(last / first, MULTIPLE_PLACES)
+        return half_up(last / first, MULTIPLE_PLACES)
 
 
 def cagr(first: Decimal | None, last: Decimal | None, years: int) -> Decimal | None:
@@ -70,12 +70,12 @@ def cagr(first: Decimal | None, last: Decimal | None, years: int) -> Decimal | N
     with localcontext() as ctx:
         ctx.prec = 28
         if last == 0:
-            return _q(Decimal(-1), GROWTH_PLACES)
-        return _q((last / first) ** (Decimal(1) / Decimal(years)) - 1, GROWTH_PLACES)
+            return half_up(Decimal(-1), GROWTH_PLACES)
+        return half_up((last / first) ** (Decimal(1) / Decimal(years)) - 1, GROWTH_PLACES)
 
 
 def gap_pp(premium_cagr: Decimal | None, income_cagr: Decimal | None) -> Decimal | None:
     """(premium CAGR - income CAGR) in percentage points a year, from the rounded CAGRs."""
     if premium_cagr is None or income_cagr is None:
         return None
-    return _q((premium_cagr - income_cagr) * HUNDRED, PP_PLACES)
+    return half_up((premium_cagr - income_cagr) * HUNDRED, PP_PLACES)

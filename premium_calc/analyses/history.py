@@ -1,11 +1,14 @@
-"""Historical growth: premiums against income, year by year, and regions side by side.
+"""Historical growth: premiums against income, year by year.
 
-Pure computation, no printing. Three entry points:
+Pure computation, no printing. Two entry points (regions side by side for one year are
+:func:`premium_calc.analyses.comparison.compare_regions`, which follows the same definitions):
 
 * :func:`premium_series` - what one member of a category pays in each coverage year of a
   region, against a per-capita income statistic;
-* :func:`household_series` - the same household priced under every year's rules;
-* :func:`compare_regions` - one coverage year, several regions, ranked by burden.
+* :func:`household_series` - the same household priced under every year's rules.
+
+The result models are in :mod:`.series`; rows, segments and breaks are assembled in
+:mod:`.segments`, the summary in :mod:`.summary`, the arithmetic in :mod:`.growth`.
 
 Definitions
 -----------
@@ -81,10 +84,10 @@ from ..ratebook.income import (
     check_statistic,
     statistic_name,
 )
-from ..units import _q
+from ..units import half_up
 from .growth import INDEX_PLACES, index
 from .reference import category_for, category_rule
-from .segments import _assemble, _attach_income, _income_notes, _Raw, _scheme_notes
+from .segments import RawRow, assemble, attach_income, income_notes, scheme_notes
 from .series import History, HouseholdHistory, Segment
 
 
@@ -146,14 +149,14 @@ def premium_series(
     income_stats = stats if stats is not None else book.income_stats()
     statistic = check_statistic(statistic, income_stats)
     years = _years_in_span(book, region_id, start, end)
-    raws: list[_Raw] = []
+    raws: list[RawRow] = []
     seen_category = category is None
     known: list[str] = []
     chain: tuple[str, ...] = ()
     for year in years:
         schedule = book.schedule(region_id, year)
         chain = schedule.chain
-        raw = _Raw(coverage_year=year, policy_year=schedule.policy_year)
+        raw = RawRow(coverage_year=year, policy_year=schedule.policy_year)
         for c in schedule.categories:
             if c.id not in known:
                 known.append(c.id)
@@ -184,8 +187,8 @@ def premium_series(
     inc_region, figures = _income_figures(
         income_stats, statistic, candidates, [y - 1 for y in years]
     )
-    _attach_income(raws, figures, inc_region, statistic)
-    rows, summary, sources = _assemble(raws, stats=income_stats, statistic=statistic)
+    attach_income(raws, figures, inc_region, statistic)
+    rows, summary, sources = assemble(raws, stats=income_stats, statistic=statistic)
     leaf = book.region(region_id)
     return History(
         kind="category",
@@ -201,7 +204,7 @@ def premium_series(
         rows=rows,
         summary=summary,
         sources=sources.refs(),
-        notes=_income_notes(statistic, inc_region, region_id, figures) + _scheme_notes(raws),
+        notes=income_notes(statistic, inc_region, region_id, figures) + scheme_notes(raws),
     )
 
 
@@ -229,12 +232,12 @@ def household_series(
     income_stats = stats if stats is not None else book.income_stats()
     statistic = check_statistic(statistic, income_stats)
     years = _years_in_span(book, region_id, start, end)
-    raws: list[_Raw] = []
+    raws: list[RawRow] = []
     chain: tuple[str, ...] = ()
     for year in years:
         schedule = book.schedule(region_id, year)
         chain = schedule.chain
-        raw = _Raw(coverage_year=year, policy_year=schedule.policy_year)
+        raw = RawRow(coverage_year=year, policy_year=schedule.policy_year)
         try:
             result = calculate(schedule, household, tier=tier)
         except DataMissingError as exc:
@@ -256,7 +259,7 @@ def household_series(
     if own is not None:
         for raw in raws:
             raw.income = own
-            raw.income_per_capita = _q(own / household.size, INDEX_PLACES)
+            raw.income_per_capita = half_up(own / household.size, INDEX_PLACES)
             raw.income_measure = "household"
         notes.append(Note("note.own_income_every_year", income=own))
     else:
@@ -264,13 +267,13 @@ def household_series(
         inc_region, figures = _income_figures(
             income_stats, statistic, candidates, [y - 1 for y in years]
         )
-        _attach_income(raws, figures, inc_region, statistic, size=household.size)
-        notes += _income_notes(statistic, inc_region, region_id, figures)
+        attach_income(raws, figures, inc_region, statistic, size=household.size)
+        notes += income_notes(statistic, inc_region, region_id, figures)
         notes.append(Note("note.statistic_times_size", size=household.size))
     if any(m.birth_date is None for m in household.members) and len(years) > 1:
         notes.append(Note("note.ages_fixed"))
-    notes += _scheme_notes(raws)
-    rows, summary, sources = _assemble(raws, stats=income_stats, statistic=statistic)
+    notes += scheme_notes(raws)
+    rows, summary, sources = assemble(raws, stats=income_stats, statistic=statistic)
     leaf = book.region(region_id)
     return HouseholdHistory(
         kind="household",

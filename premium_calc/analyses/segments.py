@@ -4,21 +4,22 @@ numbered sources, and the summary (multiples, CAGRs, gap, heaviest year) per seg
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from ..household.premium import SourceRef
 from ..messages import Note
 from ..ratebook.income import IncomeFigure, IncomeStats
 from ..ratefiles.model import Name, Source
-from .growth import cagr, gap_pp, growth, index, multiple, ratio
+from .growth import gap_pp, growth, index, ratio
 from .series import LOW_INCOME_CONFIDENCE, HistoryRow, Segment, SeriesBreak, Summary, break_message
+from .summary import compare_growth, peak, summarize
 
 
 @dataclass
-class _Raw:
+class RawRow:
     coverage_year: int
     policy_year: int | None
     category: str | None = None
@@ -40,7 +41,7 @@ class _Raw:
     income_missing: Note | None = None
 
 
-class _Sources:
+class Sources:
     """Distinct sources in order of first use; rows refer to them by 0-based index (as
     :class:`~premium_calc.household.premium.MemberPremium.source` does)."""
 
@@ -58,55 +59,6 @@ class _Sources:
         return [SourceRef.of(s) for s in self.items]
 
 
-def _growth(
-    name: str,
-    first: HistoryRow | None,
-    last: HistoryRow | None,
-    value: Callable[[HistoryRow], Decimal | None],
-) -> dict[str, Any]:
-    """``{name}_first_year, _last_year, _first, _last, _multiple, _cagr`` of a span."""
-    if first is None or last is None:
-        keys = ("first_year", "last_year", "first", "last", "multiple", "cagr")
-        return {f"{name}_{k}": None for k in keys}
-    a, b = value(first), value(last)
-    return {
-        f"{name}_first_year": first.coverage_year,
-        f"{name}_last_year": last.coverage_year,
-        f"{name}_first": a,
-        f"{name}_last": b,
-        f"{name}_multiple": multiple(b, a),
-        f"{name}_cagr": cagr(a, b, last.coverage_year - first.coverage_year),
-    }
-
-
-def _peak(rows: Iterable[HistoryRow]) -> tuple[int | None, Decimal | None]:
-    best: tuple[int | None, Decimal | None] = (None, None)
-    for row in rows:
-        if row.burden_ratio is not None and (best[1] is None or row.burden_ratio > best[1]):
-            best = (row.coverage_year, row.burden_ratio)
-    return best
-
-
-def _compare(rows: Sequence[HistoryRow]) -> tuple[
-    int | None, int | None, Decimal | None, Decimal | None, Decimal | None, Decimal | None
-]:
-    """Premium and income multiple and CAGR over the rows that have both."""
-    both = [r for r in rows if r.premium is not None and r.income is not None]
-    if len(both) < 2:
-        first_year = both[0].coverage_year if both else None
-        return first_year, first_year, None, None, None, None
-    a, b = both[0], both[-1]
-    years = b.coverage_year - a.coverage_year
-    return (
-        a.coverage_year,
-        b.coverage_year,
-        multiple(b.premium, a.premium),
-        cagr(a.premium, b.premium, years),
-        multiple(b.income, a.income),
-        cagr(a.income, b.income, years),
-    )
-
-
 def _break_note(prev: HistoryRow, row: HistoryRow, overlap: tuple[Decimal, Decimal] | None) -> str:
     return str(break_message(
         row.coverage_year, row.income_year, prev.income_measure, row.income_measure,
@@ -114,14 +66,24 @@ def _break_note(prev: HistoryRow, row: HistoryRow, overlap: tuple[Decimal, Decim
     ))
 
 
-def _assemble(
-    raws: Sequence[_Raw],
+def assemble(
+    raws: Sequence[RawRow],
     *,
     stats: IncomeStats | None,
     statistic: str,
-) -> tuple[list[HistoryRow], Summary, _Sources]:
-    sources = _Sources()
-    # Segments: consecutive rows with an income of one measure and region.
+) -> tuple[list[HistoryRow], Summary, Sources]:
+    """Rows, summary and numbered sources of a history, from its raw rows."""
+    sources = Sources()
+    seg_of, seg_keys = _segment_of(raws)
+    rows = _rows(raws, seg_of, sources)
+    breaks = _breaks(rows, stats, statistic)
+    segments = [_segment(seg, measure, region, rows) for seg, (measure, region) in enumerate(seg_keys)]
+    return rows, summarize(rows, segments, breaks), sources
+
+
+def _segment_of(raws: Sequence[RawRow]) -> tuple[list[int | None], list[tuple[str | None, str | None]]]:
+    """Segments: consecutive rows with an income of one measure and region (rows without an
+    income belong to none)."""
     seg_of: list[int | None] = []
     seg_keys: list[tuple[str | None, str | None]] = []
     for raw in raws:
@@ -132,7 +94,12 @@ def _assemble(
         if not seg_keys or seg_keys[-1] != key:
             seg_keys.append(key)
         seg_of.append(len(seg_keys) - 1)
+    return seg_of, seg_keys
 
+
+def _rows(raws: Sequence[RawRow], seg_of: Sequence[int | None], sources: Sources) -> list[HistoryRow]:
+    """One row per coverage year: indices (premium over the whole span, income per segment),
+    year-on-year changes (income only within a segment), burden."""
     premium_base = next((r.premium for r in raws if r.premium is not None and r.premium > 0), None)
     income_base: dict[int, Decimal] = {}
     for raw, seg in zip(raws, seg_of, strict=True):
@@ -140,7 +107,7 @@ def _assemble(
             income_base[seg] = raw.income
 
     rows: list[HistoryRow] = []
-    by_year: dict[int, tuple[_Raw, int | None]] = {}
+    by_year: dict[int, tuple[RawRow, int | None]] = {}
     for raw, seg in zip(raws, seg_of, strict=True):
         before = by_year.get(raw.coverage_year - 1)
         yoy_p = growth(raw.premium, before[0].premium) if before is not None else None
@@ -181,8 +148,12 @@ def _assemble(
             )
         )
         by_year[raw.coverage_year] = (raw, seg)
+    return rows
 
-    # Breaks between segments.
+
+def _breaks(rows: Sequence[HistoryRow], stats: IncomeStats | None, statistic: str) -> list[SeriesBreak]:
+    """Where the income series changes measure or region, with both figures of the overlap year
+    where the statistics have them."""
     breaks: list[SeriesBreak] = []
     last_with_income: HistoryRow | None = None
     for row in rows:
@@ -219,65 +190,35 @@ def _assemble(
                 )
             )
         last_with_income = row
+    return breaks
 
-    segments: list[Segment] = []
-    for seg, (measure, region) in enumerate(seg_keys):
-        seg_rows = [r for r in rows if r.segment == seg]
-        base_row = seg_rows[0]
-        c_first, c_last, p_mult, p_cagr, i_mult, i_cagr = _compare(seg_rows)
-        peak_year, peak_ratio = _peak(seg_rows)
-        segments.append(
-            Segment(
-                index=seg,
-                income_measure=measure or "",
-                income_region=region,
-                first_year=seg_rows[0].coverage_year,
-                last_year=seg_rows[-1].coverage_year,
-                index_base_year=base_row.coverage_year,
-                compare_first_year=c_first,
-                compare_last_year=c_last,
-                premium_multiple=p_mult,
-                premium_cagr=p_cagr,
-                income_multiple=i_mult,
-                income_cagr=i_cagr,
-                gap_pp_per_year=gap_pp(p_cagr, i_cagr),
-                peak_burden_year=peak_year,
-                peak_burden_ratio=peak_ratio,
-            )
-        )
 
-    with_premium = [r for r in rows if r.premium is not None]
-    p_first, p_last = (with_premium[0], with_premium[-1]) if with_premium else (None, None)
-    with_income = [r for r in rows if r.income is not None]
-    single = len(segments) == 1
-    i_first, i_last = (with_income[0], with_income[-1]) if with_income and single else (None, None)
-    seg0 = segments[0] if single else None
-    peak_year, peak_ratio = _peak(rows)
-    first_year, last_year = rows[0].coverage_year, rows[-1].coverage_year
-    have = {r.coverage_year for r in rows}
-    summary = Summary(
-        first_year=first_year,
-        last_year=last_year,
-        **_growth("premium", p_first, p_last, lambda r: r.premium),
-        **_growth("income", i_first, i_last, lambda r: r.income),
-        compare_first_year=seg0.compare_first_year if seg0 else None,
-        compare_last_year=seg0.compare_last_year if seg0 else None,
-        gap_pp_per_year=seg0.gap_pp_per_year if seg0 else None,
+def _segment(seg: int, measure: str | None, region: str | None, rows: Sequence[HistoryRow]) -> Segment:
+    """Growth of premium and income over one segment, compared over the same years."""
+    seg_rows = [r for r in rows if r.segment == seg]
+    c_first, c_last, p_mult, p_cagr, i_mult, i_cagr = compare_growth(seg_rows)
+    peak_year, peak_ratio = peak(seg_rows)
+    return Segment(
+        index=seg,
+        income_measure=measure or "",
+        income_region=region,
+        first_year=seg_rows[0].coverage_year,
+        last_year=seg_rows[-1].coverage_year,
+        index_base_year=seg_rows[0].coverage_year,
+        compare_first_year=c_first,
+        compare_last_year=c_last,
+        premium_multiple=p_mult,
+        premium_cagr=p_cagr,
+        income_multiple=i_mult,
+        income_cagr=i_cagr,
+        gap_pp_per_year=gap_pp(p_cagr, i_cagr),
         peak_burden_year=peak_year,
         peak_burden_ratio=peak_ratio,
-        series_break=bool(breaks),
-        breaks=breaks,
-        segments=segments,
-        missing_premium_years=[r.coverage_year for r in rows if r.premium is None],
-        missing_income_years=[r.coverage_year for r in rows if r.income is None],
-        uncovered_years=[y for y in range(first_year, last_year + 1) if y not in have],
-        low_confidence_years=[r.coverage_year for r in rows if r.low_confidence],
     )
-    return rows, summary, sources
 
 
-def _attach_income(
-    raws: Sequence[_Raw],
+def attach_income(
+    raws: Sequence[RawRow],
     figures: dict[int, IncomeFigure | None],
     income_region: str | None,
     statistic: str,
@@ -299,7 +240,7 @@ def _attach_income(
         raw.income_source = figure.source
 
 
-def _scheme_notes(raws: Sequence[_Raw]) -> list[Note]:
+def scheme_notes(raws: Sequence[RawRow]) -> list[Note]:
     notes: list[Note] = []
     national = [r.coverage_year for r in raws if r.premium_region == "cn"]
     if any(y < 2019 for y in national) and any(y >= 2019 for y in national):
@@ -307,7 +248,7 @@ def _scheme_notes(raws: Sequence[_Raw]) -> list[Note]:
     return notes
 
 
-def _income_notes(
+def income_notes(
     statistic: str,
     income_region: str | None,
     region_id: str,

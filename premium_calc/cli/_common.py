@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 import typer
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from ..household.members import Household, HouseholdFile
     from ..ratebook.book import RateBook
 
 from .._version import __version__
@@ -82,7 +85,8 @@ R = TypeVar("R")
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn PremiumCalcError into a one-line message on stderr and exit code 2."""
+    """Turn PremiumCalcError into a one-line message on stderr (in the command's ``--lang``)
+    and exit code 2."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -91,7 +95,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except PremiumCalcError as exc:
-            fail(str(exc))
+            lang = kwargs.get("lang")
+            chosen = lang if isinstance(lang, str) else "en"
+            fail(exc.text(chosen), lang=chosen)
         except BrokenPipeError:  # pragma: no cover - e.g. piped into head
             sys.stderr.close()
             raise typer.Exit(0) from None
@@ -99,9 +105,11 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def fail(message: str, code: int = 2) -> NoReturn:
+def fail(message: str, code: int = 2, *, lang: str = "en") -> NoReturn:
     """Print ``error: message`` to stderr and exit."""
-    typer.echo(f"error: {message}", err=True)
+    from ..messages import tr
+
+    typer.echo(tr("cli.error", lang, message=message), err=True)
     raise typer.Exit(code)
 
 
@@ -121,3 +129,41 @@ def echo_json(data: Any) -> None:
     from ..render.machine import to_json
 
     typer.echo(to_json(data))
+
+
+def emit(parts: Iterable[Any]) -> None:
+    """Print a report's parts in order: text lines with typer, rich tables with a console."""
+    out = None
+    for part in parts:
+        if isinstance(part, str):
+            typer.echo(part)
+        else:
+            out = out or console()
+            out.print(part)
+
+
+def household_from_options(
+    members: list[str] | None,
+    household_file: Path | None,
+    income: Decimal | str | None,
+    *,
+    preset: str | None = None,
+) -> tuple[Household, HouseholdFile | None]:
+    """The household that ``--member`` (repeated), ``--household FILE`` or ``--preset NAME``
+    describe (exactly one of them), with ``--income`` replacing the file's income if given;
+    and the file, whose region, year, tier and description serve as defaults."""
+    from ..household.parsing import build_household, load_household_file
+
+    spec: HouseholdFile | None = None
+    if preset is not None:
+        from ..presets import load_preset
+
+        spec = load_preset(preset)
+    elif household_file is not None:
+        spec = load_household_file(household_file)
+    if spec is None:
+        return build_household(members or [], income), None
+    household = spec.household()
+    if income is not None:
+        household = build_household(household.members, income)
+    return household, spec

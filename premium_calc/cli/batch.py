@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..messages import tr
 from ._common import RatesDirOption, app, fail, get_book, user_errors
 
 
@@ -30,12 +31,11 @@ def batch(
     naming any member that could not be priced (a missing fact or amount).
     """
     import sys
-    from decimal import ROUND_HALF_UP, Decimal
 
     from rich.progress import Progress
 
-    from ..household.batch import STATUS_NAMES, fen_to_yuan, price_batch
-    from ..household.survey import read_survey_csv
+    from ..household.batch import price_batch
+    from ..household.survey import household_rows, read_survey_csv
     from ..render.machine import to_csv
 
     book = get_book(rates_dir)
@@ -46,41 +46,7 @@ def batch(
         survey = read_survey_csv(
             str(file), schedule.coverage_year, late=late, progress=lambda n: bar.update(task, completed=n)
         )
-    result = price_batch(schedule, survey.table, tier=tier)
-    rows = []
-    first_bad: dict[int, tuple[int, int]] = {}
-    for member_index, (hid, status) in enumerate(
-        zip(survey.table.household.tolist(), result.status.tolist(), strict=True)
-    ):
-        if status not in (0, 1, 2) and hid not in first_bad:
-            first_bad[hid] = (member_index, status)
-    starts: dict[int, int] = {}
-    for member_index, hid in enumerate(survey.table.household.tolist()):
-        starts.setdefault(hid, member_index)
-    for pos, hid in enumerate(result.households.tolist()):
-        paid = int(result.household_paid_fen[pos])
-        gross = int(result.household_gross_fen[pos])
-        income = int(survey.income_fen[hid])
-        valid = bool(result.valid[pos])
-        ratio = ""
-        if valid and income > 0:
-            ratio = str((Decimal(paid) / Decimal(income)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
-        status = "ok"
-        if not valid:
-            member_index, code = first_bad[hid]
-            status = f"member {member_index - starts[hid] + 1}: {STATUS_NAMES[code]}"
-        rows.append(
-            {
-                "household": survey.labels[hid],
-                "members": int(result.household_members[pos]),
-                "gross": fen_to_yuan(gross) if valid else "",
-                "assistance": fen_to_yuan(gross - paid) if valid else "",
-                "paid": fen_to_yuan(paid) if valid else "",
-                "income": fen_to_yuan(income) if income >= 0 else "",
-                "burden_ratio": ratio,
-                "status": status,
-            }
-        )
+    rows = household_rows(survey, price_batch(schedule, survey.table, tier=tier))
     text = to_csv(rows)
     if out is None:
         typer.echo(text, nl=False)
@@ -88,5 +54,5 @@ def batch(
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
-            fail(f"{out}: cannot write ({exc.strerror or exc})")
-        typer.echo(f"{len(rows)} households written to {out}", err=True)
+            fail(tr("cli.cannot_write", "en", path=out, reason=exc.strerror or exc))
+        typer.echo(tr("cli.households_written", "en", count=len(rows), path=out), err=True)

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from ..errors import OptionError
+from ..messages import Note, tr
 from ._common import (
     CsvOption,
     JsonOption,
@@ -19,6 +21,7 @@ from ._common import (
     echo_json,
     fail,
     get_book,
+    household_from_options,
     user_errors,
 )
 
@@ -44,9 +47,10 @@ def parse_thresholds(raw: str | None) -> list[Decimal]:
         try:
             value = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
         except InvalidOperation:
-            fail(f"--thresholds: {text!r} is not a number (expected e.g. 5%,10% or 0.05,0.1)")
+            not_a_number = Note("error.threshold_not_a_number", value=repr(text))
+            raise OptionError("--thresholds", not_a_number) from None
         if not 0 < value < 1:
-            fail(f"--thresholds: {text!r} is out of range (expected a share between 0 and 1)")
+            raise OptionError("--thresholds", Note("error.threshold_out_of_range", value=repr(text)))
         out.append(value)
     return sorted(out)
 
@@ -101,27 +105,19 @@ def calc(
     --member 12:student --member 70 --income 14000
     """
     from ..household.burden import assess
-    from ..household.parsing import build_household, load_household_file
 
-    spec_region, spec_year, spec_tier = None, None, None
-    if household is not None:
-        if member:
-            fail("give --member or --household, not both")
-        spec = load_household_file(household)
-        hh = spec.household()
-        spec_region, spec_year, spec_tier = spec.region, spec.year, spec.tier
-        if income is not None:
-            hh = build_household(hh.members, income)
-    else:
-        if not member:
-            fail("no household: give --member AGE[:flag,...] once per person, or --household FILE")
-        hh = build_household(member, income)
-    region = region or spec_region
-    year = year or spec_year
+    if household is not None and member:
+        fail(tr("cli.member_or_household", lang), lang=lang)
+    if household is None and not member:
+        fail(tr("cli.no_household", lang), lang=lang)
+    hh, spec = household_from_options(member, household, income)
+    spec_tier = spec.tier if spec is not None else None
+    region = region or (spec.region if spec is not None else None)
+    year = year or (spec.year if spec is not None else None)
     if region is None:
-        fail("no region: give --region (an id such as cn/hunan, or a name such as 湖南)")
+        fail(tr("cli.no_region", lang), lang=lang)
     if year is None:
-        fail("no year: give --year (the coverage year, e.g. 2025)")
+        fail(tr("cli.no_year", lang), lang=lang)
     book = get_book(rates_dir)
     result = assess(
         book,

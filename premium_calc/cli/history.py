@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ..messages import tr
+from ..render.formats import say
 from ._common import (
     CsvOption,
     JsonOption,
@@ -18,6 +20,7 @@ from ._common import (
     echo_json,
     fail,
     get_book,
+    household_from_options,
     user_errors,
 )
 from .calc import MEMBER_HELP
@@ -53,9 +56,9 @@ def _parse_income(raw: str | None) -> tuple[str | None, str | None]:
     return None, text
 
 
-def _plot_note(result: Any) -> None:
+def _plot_note(result: Any, lang: str) -> None:
     if result.note:
-        typer.echo(f"note: {result.note}", err=True)
+        typer.echo(tr("cli.note", lang, note=say(result.note, lang)), err=True)
 
 
 @app.command()
@@ -115,44 +118,26 @@ def history(
     statistic, amount = _parse_income(income)
     given = [x for x in (member, household, preset) if x]
     if len(given) > 1:
-        fail("give one of --member, --household or --preset")
+        fail(tr("cli.member_household_or_preset", lang), lang=lang)
     if amount is not None and not given:
-        fail(
-            f"--income {income}: a yuan amount needs a household (--member, --household or"
-            " --preset); for a statistic give rural, urban, all or q1..q5"
-        )
+        fail(tr("cli.income_amount_needs_household", lang, income=income), lang=lang)
     if tier is not None and not given:
-        fail("--tier applies to a household (--member, --household or --preset)")
+        fail(tr("cli.tier_needs_household", lang), lang=lang)
     from ..analyses.history import household_series, premium_series
 
     book = get_book(rates_dir)
     result: Any
     if given:
-        from ..household.parsing import build_household, load_household_file
-
-        description: str | None = None
-        file_region: str | None = None
+        hh, spec = household_from_options(member, household, amount, preset=preset)
         if preset is not None:
-            from ..presets import get_preset, load_preset
+            from ..presets import get_preset
 
-            spec = load_preset(preset)
             statistic = statistic or get_preset(preset).statistic
-            description = spec.description
-        elif household is not None:
-            spec = load_household_file(household)
-        else:
-            spec = None
-        if spec is not None:
-            hh = spec.household()
-            file_region = spec.region
-            tier = tier or spec.tier
-            description = description or spec.description
-            if amount is not None:
-                hh = build_household(hh.members, amount)
-        else:
-            hh = build_household(member or [], amount)
+        file_region = spec.region if spec is not None else None
+        tier = tier or (spec.tier if spec is not None else None)
+        description = spec.description if spec is not None else None
         if category is not None:
-            fail("--category applies to a category series, not to a household")
+            fail(tr("cli.category_not_household", lang), lang=lang)
         result = household_series(
             book,
             region or file_region or "cn",
@@ -195,8 +180,8 @@ def history(
         out = console()
         out.print(history_table(result, lang.value, chart=not no_chart, width=out.width))
     if chart_result is not None:
-        _plot_note(chart_result)
-        typer.echo(f"chart: {chart_result.path}", err=True)
+        _plot_note(chart_result, lang)
+        typer.echo(tr("cli.chart_written", lang, path=chart_result.path), err=True)
 
 
 @app.command()
@@ -241,9 +226,9 @@ def compare(
 
         check_plot_path(plot)
     if all_regions and region:
-        fail("give --region or --all, not both")
+        fail(tr("cli.region_or_all", lang), lang=lang)
     if not all_regions and not region:
-        fail("no regions: give --region once per region, or --all")
+        fail(tr("cli.no_regions", lang), lang=lang)
     from ..analyses.comparison import compare_regions, regions_with_year
     from ..ratebook.income import check_statistic
 
@@ -252,7 +237,7 @@ def compare(
     if all_regions:
         regions = regions_with_year(book, year)
         if not regions:
-            fail(f"no region has rates for coverage year {year}")
+            fail(tr("cli.no_region_has_year", lang, year=year), lang=lang)
         from rich.console import Console
         from rich.progress import Progress
 
@@ -281,5 +266,5 @@ def compare(
 
         console().print(comparison_table(result, lang.value, chart=not no_chart))
     if chart_result is not None:
-        _plot_note(chart_result)
-        typer.echo(f"chart: {chart_result.path}", err=True)
+        _plot_note(chart_result, lang)
+        typer.echo(tr("cli.chart_written", lang, path=chart_result.path), err=True)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..messages import tr
-from ..render.formats import region_name
+from ..render.rates import shown_path
 from ._common import (
     JsonOption,
     Lang,
     LangOption,
     RatesDirOption,
-    console,
     echo_json,
+    emit,
     fail,
     get_book,
     rates_app,
@@ -23,27 +23,10 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
-    from ..ratebook.explain import Explanation
     from ..upkeep.commit import EditResult
-    from ..upkeep.problems import Problem
 
 
 
-
-
-def _shown(path: Path | str) -> str:
-    """A path relative to the working directory where it is below it."""
-    p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(p)
-
-
-def _mark(confidence: str) -> str:
-    from ..render.formats import confidence_mark
-
-    return confidence_mark(confidence)
 
 
 # --- validate ---------------------------------------------------------------------------
@@ -69,71 +52,32 @@ def validate_cmd(
     Example: premium-calc rates validate rates/cn/sichuan.toml
     """
     from ..errors import RateFileError
+    from ..render.rates import problem_dict, validation_report
     from ..upkeep.problems import errors, warnings
-    from ..upkeep.validate import validate
+    from ..upkeep.validate import count_files, validate
 
     for path in paths or ():
         if not path.exists():
             raise RateFileError(path, "no such file or directory (expected a rate file or directory)")
     book = get_book(rates_dir)
     problems = validate(book, paths or None)
-    files = _count_files(book, paths)
+    files = count_files(book, paths)
     errs, warns = errors(problems), warnings(problems)
     if json_out:
         echo_json(
             {
                 "files": files,
-                "errors": [_problem_dict(p) for p in errs],
-                "warnings": [_problem_dict(p) for p in warns],
+                "errors": [problem_dict(p) for p in errs],
+                "warnings": [problem_dict(p) for p in warns],
             }
         )
     else:
-        for title, group in (("errors", errs), ("warnings", warns)):
-            if not group:
-                continue
-            typer.echo(f"{tr('rates.' + title, lang)} ({len(group)}):")
-            for p in group:
-                typer.echo(p.render(_shown(p.file)))
-        typer.echo(
-            f"{tr('rates.checked', lang)}: {files}; {tr('rates.errors', lang)}: {len(errs)};"
-            f" {tr('rates.warnings', lang)}: {len(warns)}"
-        )
+        emit(validation_report(errs, warns, files, lang))
     if errs:
         raise typer.Exit(1)
 
 
-def _problem_dict(p: Problem) -> dict[str, Any]:
-    out = p.as_dict()
-    out["file"] = _shown(p.file)
-    out["text"] = p.render(out["file"])
-    return out
-
-
-def _count_files(book: Any, paths: list[Path] | None) -> int:
-    from ..ratefiles.reading import iter_rate_files
-
-    if not paths:
-        return len(book.region_ids())
-    return sum(len(list(iter_rate_files(p))) if p.is_dir() else 1 for p in paths)
-
-
 # --- show / explain / diff --------------------------------------------------------------
-
-
-def _header(e: Explanation, lang: Lang) -> str:
-    from ..units import money
-
-    name = region_name(e.name, lang)
-    policy = f", {tr('rates.policy_year', lang)} {e.policy_year}" if e.policy_year else ""
-    minimum = (
-        f"\n{tr('rates.national_min', lang)}: {money(e.national_minimum)}"
-        if e.national_minimum is not None
-        else ""
-    )
-    return (
-        f"{name} {e.region}, {tr('rates.coverage_year', lang)} {e.year}{policy}\n"
-        f"{tr('rates.chain', lang)}: {' -> '.join(e.chain)}{minimum}"
-    )
 
 
 @rates_app.command("show")
@@ -151,37 +95,14 @@ def show_cmd(
 
     Example: premium-calc rates show 成都 --year 2026
     """
-    from rich.table import Table
-
     from ..ratebook.explain import show
+    from ..render.rates import show_report
 
     view = show(get_book(rates_dir), region, year)
     if json_out:
         echo_json(view.as_dict())
         return
-    out = console()
-    name = region_name(view.name, lang)
-    typer.echo(f"{name} {view.region} ({view.level}) {_shown(view.file)}")
-    typer.echo(f"{tr('rates.chain', lang)}: {' -> '.join(view.chain)}")
-    typer.echo(f"{tr('rates.years', lang)}: {', '.join(str(y) for y in view.years) or '-'}")
-    any_low = False
-    for e in view.explanations:
-        typer.echo("")
-        typer.echo(_header(e, lang))
-        table = Table(show_header=True, box=None, pad_edge=False)
-        width = max((len(v.key) for v in e.values), default=10)
-        table.add_column(tr("rates.key", lang), no_wrap=True, min_width=width)
-        for col in ("value", "from", "confidence"):
-            table.add_column(tr(f"rates.{col}", lang))
-        for v in e.values:
-            mark = _mark(v.source.confidence)
-            any_low = any_low or bool(mark)
-            table.add_row(v.key, v.text + mark, v.region if v.inherited else "-", v.source.confidence)
-        out.print(table)
-    if any_low:
-        from ..render.formats import LOW_MARK
-
-        typer.echo(f"{LOW_MARK} {tr('rates.low_note', lang)}")
+    emit(show_report(view, lang))
 
 
 @rates_app.command("explain")
@@ -198,36 +119,13 @@ def explain_cmd(
     Example: premium-calc rates explain cn/sichuan/chengdu 2026
     """
     from ..ratebook.explain import explain
+    from ..render.rates import explain_json, explain_report
 
     e = explain(get_book(rates_dir), region, year)
     if json_out:
-        data = e.as_dict()
-        data["file"] = _shown(e.file)
-        for row in data["values"]:
-            row["file"] = _shown(row["file"])
-        echo_json(data)
+        echo_json(explain_json(e))
         return
-    typer.echo(_header(e, lang))
-    any_low = False
-    for v in e.values:
-        mark = _mark(v.source.confidence)
-        any_low = any_low or bool(mark)
-        formula = f" ({v.formula})" if v.formula else ""
-        line = v.line()
-        where = _shown(v.file) + (f":{line}" if line is not None else "")
-        whose = f"{tr('rates.inherited', lang)} {v.region}" if v.inherited else tr("rates.own", lang)
-        url = f" <{v.source.url}>" if v.source.url else ""
-        typer.echo("")
-        typer.echo(f"{v.key} = {v.text}{mark}{formula}")
-        typer.echo(f"  {where} ({whose})")
-        typer.echo(
-            f"  {tr('rates.source', lang)}: {v.source.title}{url}"
-            f" ({tr('rates.confidence', lang)}: {v.source.confidence}{mark})"
-        )
-    if any_low:
-        from ..render.formats import LOW_MARK
-
-        typer.echo(f"\n{LOW_MARK} {tr('rates.low_note', lang)}")
+    emit(explain_report(e, lang))
 
 
 @rates_app.command("diff")
@@ -244,34 +142,14 @@ def diff_cmd(
 
     Example: premium-calc rates diff 成都 2025 2026
     """
-    from rich.table import Table
-
     from ..ratebook.diff import diff
-    from ..units import money
+    from ..render.rates import diff_report
 
     d = diff(get_book(rates_dir), region, year1, year2)
     if json_out:
         echo_json(d.as_dict())
         return
-    name = region_name(d.name, lang)
-    typer.echo(f"{name} {d.region}: {year1} -> {year2}")
-    if not d.changes:
-        typer.echo(tr("rates.no_changes", lang))
-        return
-    table = Table(show_header=True, box=None, pad_edge=False)
-    width = max(len(c.key) for c in d.changes)
-    table.add_column(tr("rates.key", lang), no_wrap=True, min_width=width)
-    table.add_column(str(year1), justify="right")
-    table.add_column(str(year2), justify="right")
-    table.add_column(tr("rates.change", lang), justify="right")
-    table.add_column("%", justify="right")
-    for c in d.changes:
-        old = "-" if c.old is None else c.old.text + _mark(c.old.source.confidence)
-        new = "-" if c.new is None else c.new.text + _mark(c.new.source.confidence)
-        change = "" if c.change is None else ("+" if c.change > 0 else "") + money(c.change)
-        pct = "" if c.percent is None else f"{'+' if c.percent > 0 else ''}{c.percent}%"
-        table.add_row(c.key, old, new, change, pct)
-    console().print(table)
+    emit(diff_report(d, lang))
 
 
 # --- edits ------------------------------------------------------------------------------
@@ -293,26 +171,12 @@ DryRunOption = Annotated[
 
 
 def _report_edit(result: EditResult, lang: Lang, json_out: bool) -> None:
+    from ..render.rates import edit_json, edit_report
+
     if json_out:
-        data = result.as_dict()
-        data["file"] = _shown(result.path)
-        data["diff"] = result.diff(_shown(result.path))
-        data["warnings"] = [_problem_dict(w) for w in result.warnings]
-        echo_json(data)
-        return
-    shown = _shown(result.path)
-    if result.dry_run:
-        typer.echo(result.diff(shown), nl=False)
-    for note in result.notes:
-        typer.echo(f"note: {note}")
-    for warning in result.warnings:
-        typer.echo(f"warning: {warning.render(_shown(warning.file))}")
-    if result.dry_run:
-        typer.echo(tr("rates.dry_run", lang))
-    elif not result.changed:
-        typer.echo(tr("rates.unchanged", lang))
+        echo_json(edit_json(result))
     else:
-        typer.echo(f"{result.region} {result.year}: {result.label}; {tr('rates.written', lang)} {shown}")
+        emit(edit_report(result, lang))
 
 
 def _set_help() -> str:
@@ -368,7 +232,7 @@ def set_cmd(
             dry_run=dry_run,
         )
     except EditError as exc:
-        fail(exc.describe(_shown))
+        fail(exc.describe(shown_path))
     _report_edit(result, lang, json_out)
 
 
@@ -418,7 +282,7 @@ def new_year_cmd(
             dry_run=dry_run,
         )
     except EditError as exc:
-        fail(exc.describe(_shown))
+        fail(exc.describe(shown_path))
     _report_edit(result, lang, json_out)
 
 
@@ -445,5 +309,5 @@ def schema_cmd(
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail(f"{output}: cannot write the file ({exc.strerror or exc})")
-    typer.echo(f"{_shown(output)}")
+        fail(tr("cli.cannot_write_file", "en", path=output, reason=exc.strerror or exc))
+    typer.echo(shown_path(output))

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import DataMissingError
+from ..messages import Note
 from ..ratebook.schedule import Schedule
 from ..ratefiles.model import ASSISTED_GROUPS, Condition, SexAges
 from .rules import check_tier
@@ -110,14 +111,14 @@ class MemberTable:
     ) -> MemberTable:
         """Build the table from Household objects (household i gets id i)."""
         rows = [
-            _member_row(hid, m, m.age_in(year))
+            member_row(hid, m, m.age_in(year))
             for hid, household in enumerate(households)
             for m in household.members
         ]
         return cls.from_rows(rows, late=late)
 
     @classmethod
-    def from_rows(cls, rows: Sequence[_Row], *, late: bool = False) -> MemberTable:
+    def from_rows(cls, rows: Sequence[MemberRow], *, late: bool = False) -> MemberTable:
         data = np.array(rows, dtype=np.int64).reshape(-1, 9)
         return cls(
             household=data[:, 0],
@@ -133,10 +134,10 @@ class MemberTable:
         )
 
 
-_Row = tuple[int, int, int, bool, bool, bool, int, int, int]
+MemberRow = tuple[int, int, int, bool, bool, bool, int, int, int]
 
 
-def _member_row(hid: int, m: Member, age: int) -> _Row:
+def member_row(hid: int, m: Member, age: int) -> MemberRow:
     """One member as the integer columns of a MemberTable."""
     mask = 0
     for group in m.assisted:
@@ -250,8 +251,9 @@ def price_batch(
         raise DataMissingError(
             schedule.region,
             year,
-            "late enrollment",
-            "the rate file records no late-enrollment amount for this year",
+            Note("error.what_late"),
+            Note("error.no_late_amount"),
+            kind="late",
         )
     pending = ~table.employee
     for index, cat in enumerate(schedule.categories):

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratebook.income import IncomeFigure, IncomeStats
-from ..units import _q
+from ..units import half_up
 from .members import Household
 from .premium import PremiumResult, calculate
 
@@ -94,7 +94,7 @@ def measure_burden(
         basis = "statistic"
     elif income is None:
         basis = "none"
-    per_member = _q(paid / residents, DAYS_PLACES) if residents else None
+    per_member = half_up(paid / residents, DAYS_PLACES) if residents else None
     if income is None or income == 0:
         reason = Note("note.burden_zero_income") if income == 0 else Note("note.burden_no_income")
         return Burden(
@@ -102,7 +102,7 @@ def measure_burden(
             income_basis=basis,
             statistic=statistic if basis == "statistic" else None,
             household_size=size,
-            income_per_capita=_q(income / size, DAYS_PLACES) if income is not None else None,
+            income_per_capita=half_up(income / size, DAYS_PLACES) if income is not None else None,
             paid_per_member=per_member,
             burden_ratio=None,
             months_of_income=None,
@@ -118,11 +118,11 @@ def measure_burden(
         income_basis=basis,
         statistic=statistic if basis == "statistic" else None,
         household_size=size,
-        income_per_capita=_q(income / size, DAYS_PLACES),
+        income_per_capita=half_up(income / size, DAYS_PLACES),
         paid_per_member=per_member,
-        burden_ratio=_q(ratio, RATIO_PLACES),
-        months_of_income=_q(ratio * 12, DAYS_PLACES),
-        days_of_work=_q(ratio * WORKING_DAYS, DAYS_PLACES),
+        burden_ratio=half_up(ratio, RATIO_PLACES),
+        months_of_income=half_up(ratio * 12, DAYS_PLACES),
+        days_of_work=half_up(ratio * WORKING_DAYS, DAYS_PLACES),
         thresholds=[ThresholdCheck(threshold=t, exceeded=ratio > t) for t in thresholds],
         computable=True,
         reason=None,

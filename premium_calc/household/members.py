@@ -1,8 +1,8 @@
 """Households: members with the facts category and assistance rules look at, and income.
 
 Build them in Python (``Household(members=[Member(age=45), ...], income=14000)``), from
-CLI member specs (``parse_member("72:female,dibao")``) or from a TOML/JSON file
-(:func:`load_household_file`).
+CLI member specs (:func:`~premium_calc.household.parsing.parse_member`: ``"72:female,dibao"``)
+or from a TOML/JSON file (:func:`~premium_calc.household.parsing.load_household_file`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..errors import HouseholdError
+from ..messages import Note
 from ..ratefiles.model import ASSISTED_GROUPS, AssistedGroup, Sex
 
 Yuan = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
@@ -68,9 +69,7 @@ class Member(BaseModel):
         age = day.year - b.year - ((day.month, day.day) < (b.month, b.day))
         if age < 0:
             raise HouseholdError(
-                f"born {b.isoformat()}, after 1 January {coverage_year}: not yet born in that"
-                " coverage year (expected a birth date before the year)",
-                field="birth_date",
+                Note("error.not_yet_born", born=b.isoformat(), year=coverage_year), field="birth_date"
             )
         return age
 

@@ -21,41 +21,47 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-from ..ratefiles.pydantic_errors import _first_error
+from ..messages import Note
+from ..ratefiles.pydantic_errors import household_error_text
 from .members import MEMBER_FLAGS, Household, HouseholdFile, Member
 
 _GROUPS = set(get_args(AssistedGroup))
 
 
-def parse_member(spec: str, *, index: int = 1) -> Member:
-    """Parse ``AGE[:flag,...]`` or ``YYYY-MM-DD[:flag,...]`` (see :data:`MEMBER_FLAGS`)."""
-    where = f"--member {spec!r}"
+def _at(where: str, key: str, **fields: object) -> Note:
+    """A problem with one member spec: ``--member '45x': ...`` (the spec, then what is wrong)."""
+    return Note("error.at_member", where=where, detail=Note(key, **fields))
+
+
+def parse_member(spec: str, *, index: int = 1, where: str | None = None) -> Member:
+    """Parse ``AGE[:flag,...]`` or ``YYYY-MM-DD[:flag,...]`` (see :data:`MEMBER_FLAGS`).
+
+    ``where`` names the spec in error messages (default ``--member '<spec>'``)."""
+    where = f"--member {spec!r}" if where is None else where
     head, _, tail = spec.strip().partition(":")
     fields: dict[str, Any] = {}
     head = head.strip()
     if not head:
-        raise HouseholdError(f"{where}: expected AGE[:flag,...], e.g. 45 or 12:student")
+        raise HouseholdError(_at(where, "error.member_empty"))
     if "-" in head[1:]:
         try:
             fields["birth_date"] = dt.date.fromisoformat(head)
         except ValueError:
-            raise HouseholdError(f"{where}: {head!r} is not a date (expected YYYY-MM-DD)") from None
+            raise HouseholdError(_at(where, "error.member_not_a_date", value=repr(head))) from None
     else:
         try:
             age = int(head)
         except ValueError:
-            raise HouseholdError(
-                f"{where}: {head!r} is not an age (expected a whole number 0-130 or YYYY-MM-DD)"
-            ) from None
+            raise HouseholdError(_at(where, "error.member_not_an_age", value=repr(head))) from None
         if not 0 <= age <= 130:
-            raise HouseholdError(f"{where}: age {age} is impossible (expected 0-130)")
+            raise HouseholdError(_at(where, "error.member_age_impossible", age=age))
         fields["age"] = age
     groups: list[str] = []
     for raw in filter(None, (f.strip().lower() for f in tail.split(","))):
         if raw in ("male", "female", "m", "f"):
             sex = {"m": "male", "f": "female"}.get(raw, raw)
             if "sex" in fields and fields["sex"] != sex:
-                raise HouseholdError(f"{where}: both male and female given")
+                raise HouseholdError(_at(where, "error.member_both_sexes"))
             fields["sex"] = sex
         elif raw in ("student", "college", "employee"):
             fields[raw] = True
@@ -67,16 +73,19 @@ def parse_member(spec: str, *, index: int = 1) -> Member:
             import difflib
 
             close = difflib.get_close_matches(raw, list(MEMBER_FLAGS), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = Note("error.did_you_mean_flag", flag=close[0]) if close else ""
             raise HouseholdError(
-                f"{where}: unknown flag {raw!r}{hint}; expected one of {', '.join(MEMBER_FLAGS)}"
+                _at(
+                    where, "error.member_unknown_flag", flag=repr(raw), hint=hint,
+                    flags=", ".join(MEMBER_FLAGS),
+                )
             )
     if groups:
         fields["assisted"] = tuple(groups)
     try:
         return Member(**fields)
     except ValidationError as exc:
-        raise HouseholdError(f"{where}: {_first_error(exc)}") from None
+        raise HouseholdError(Note("error.at_member", where=where, detail=household_error_text(exc))) from None
 
 
 def build_household(
@@ -88,24 +97,25 @@ def build_household(
         for i, m in enumerate(members, start=1)
     ]
     if not parsed:
-        raise HouseholdError("a household needs at least one member (expected --member AGE)")
+        raise HouseholdError(Note("error.household_no_members"))
     value: Decimal | None = None
     if income is not None:
         try:
             value = Decimal(str(income))
         except ArithmeticError:
-            raise HouseholdError(f"{income!r} is not an amount in yuan", field="income") from None
+            raise HouseholdError(_not_an_amount(income), field="income") from None
         if not value.is_finite():
-            raise HouseholdError(f"{income!r} is not an amount in yuan", field="income")
+            raise HouseholdError(_not_an_amount(income), field="income")
         if value < 0:
-            raise HouseholdError(
-                f"{value} is negative (expected an annual household income >= 0 yuan)",
-                field="income",
-            )
+            raise HouseholdError(Note("error.income_negative", value=value), field="income")
     try:
         return Household(members=tuple(parsed), income=value)
     except ValidationError as exc:
-        raise HouseholdError(_first_error(exc)) from None
+        raise HouseholdError(household_error_text(exc)) from None
+
+
+def _not_an_amount(income: object) -> Note:
+    return Note("error.income_not_an_amount", value=repr(income))
 
 
 def load_household_file(path: Path | str) -> HouseholdFile:
@@ -114,9 +124,9 @@ def load_household_file(path: Path | str) -> HouseholdFile:
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise HouseholdError(f"cannot read the file ({exc.strerror or exc})", file=str(p)) from None
+        raise HouseholdError(Note("error.cannot_read", reason=exc.strerror or exc), file=str(p)) from None
     except UnicodeDecodeError:
-        raise HouseholdError("the file is not UTF-8 text", file=str(p)) from None
+        raise HouseholdError(Note("error.not_utf8"), file=str(p)) from None
     data: Any
     try:
         if p.suffix.lower() == ".json":
@@ -124,14 +134,13 @@ def load_household_file(path: Path | str) -> HouseholdFile:
         else:
             data = tomllib.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise HouseholdError(
-            f"line {exc.lineno}: {exc.msg} (expected valid JSON)", file=str(p)
-        ) from None
+        invalid = Note("error.invalid_json", line=exc.lineno, detail=exc.msg)
+        raise HouseholdError(invalid, file=str(p)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise HouseholdError(f"{exc} (expected valid TOML)", file=str(p)) from None
+        raise HouseholdError(Note("error.invalid_toml", detail=exc), file=str(p)) from None
     if not isinstance(data, dict):
-        raise HouseholdError("expected a table with members and income", file=str(p))
+        raise HouseholdError(Note("error.household_not_a_table"), file=str(p))
     try:
         return HouseholdFile.model_validate(data)
     except ValidationError as exc:
-        raise HouseholdError(_first_error(exc), file=str(p)) from None
+        raise HouseholdError(household_error_text(exc), file=str(p)) from None

@@ -99,8 +99,9 @@ def calculate(
         raise DataMissingError(
             schedule.region,
             schedule.coverage_year,
-            "late enrollment",
-            "the rate file records no late-enrollment amount for this year",
+            Note("error.what_late"),
+            Note("error.no_late_amount"),
+            kind="late",
         )
     sources: list[Source] = []
 
@@ -137,15 +138,17 @@ def calculate(
         category = match_category(schedule, member, index)
         if category.missing is not None:
             raise DataMissingError(
-                schedule.region, schedule.coverage_year, f"category {category.id}", category.missing
+                schedule.region, schedule.coverage_year, Note("error.what_category", category=category.id),
+                Note.verbatim(category.missing),
             )
         gross = category.amount(chosen)
         if gross is None:
             raise DataMissingError(
                 schedule.region,
                 schedule.coverage_year,
-                f"category {category.id} at tier {chosen}",
-                "the rate file gives no amount for this tier",
+                Note("error.what_category_tier", category=category.id, tier=chosen),
+                Note("error.no_tier_amount"),
+                kind="tier",
             )
         origin = category.amount_origin
         subsidy = category.subsidy

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ..errors import DataMissingError, HouseholdError, MissingFactError
+from ..messages import Note
 from ..ratebook.schedule import Schedule, ScheduleAssist, ScheduleCategory
 from ..ratefiles.model import Condition, SexAges
 from .members import Member
@@ -85,8 +86,9 @@ def match_category(schedule: Schedule, member: Member, index: int) -> ScheduleCa
     raise DataMissingError(
         schedule.region,
         year,
-        f"member {index} ({member.describe()})",
-        "no category of this year covers the member",
+        Note("error.what_member", index=index, member=member.describe()),
+        Note("error.no_category_covers"),
+        kind="not-covered",
     )
 
 
@@ -118,9 +120,7 @@ def check_tier(schedule: Schedule, tier: str | None) -> str | None:
         return schedule.default_tier
     if not schedule.tiers:
         raise HouseholdError(
-            f"{schedule.region} {schedule.coverage_year} has no optional tiers"
-            " (expected no --tier for this region and year)",
-            field="tier",
+            Note("error.no_tiers", region=schedule.region, year=schedule.coverage_year), field="tier"
         )
     ids = schedule.tier_ids()
     by_name = {t.name.zh: t.id for t in schedule.tiers} | {t.name.en.lower(): t.id for t in schedule.tiers}
@@ -129,7 +129,9 @@ def check_tier(schedule: Schedule, tier: str | None) -> str | None:
     if tier.lower() in by_name:
         return by_name[tier.lower()]
     raise HouseholdError(
-        f"unknown tier {tier!r} for {schedule.region} {schedule.coverage_year}"
-        f" (expected one of {', '.join(ids)})",
+        Note(
+            "error.unknown_tier", tier=repr(tier), region=schedule.region, year=schedule.coverage_year,
+            tiers=", ".join(ids),
+        ),
         field="tier",
     )

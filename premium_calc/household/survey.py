@@ -9,13 +9,30 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import HouseholdError
+from ..messages import Note
+from .parsing import parse_member
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 
     BoolArray = NDArray[np.bool_]
     IntArray = NDArray[np.int64]
-from .batch import MemberTable, _member_row, _Row, to_fen
+from ..units import half_up
+from .batch import (
+    EMPLOYEE,
+    LATE,
+    OK,
+    STATUS_NAMES,
+    BatchResult,
+    MemberRow,
+    MemberTable,
+    fen_to_yuan,
+    member_row,
+    to_fen,
+)
+from .burden import RATIO_PLACES
 
 
 @dataclass(frozen=True)
@@ -43,39 +60,31 @@ def read_survey_csv(
     import csv
     from decimal import InvalidOperation
 
-    from ..errors import HouseholdError
-    from .parsing import parse_member
 
     labels: dict[str, int] = {}
-    rows: list[_Row] = []
+    rows: list[MemberRow] = []
     income: dict[int, int] = {}
     try:
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise HouseholdError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
+        raise HouseholdError(Note("error.cannot_read", reason=exc.strerror or exc), file=path) from None
     with handle:
         reader = csv.DictReader(handle)
         fields = reader.fieldnames or []
         missing = [c for c in ("household",) if c not in fields]
         if missing or ("age" not in fields and "birth_date" not in fields):
-            raise HouseholdError(
-                f"expected a header with columns household, age (or birth_date), and optionally"
-                f" sex, flags, income; got {', '.join(fields) or 'no header'}",
-                file=path,
-            )
+            got = ", ".join(fields) or Note("error.no_header")
+            raise HouseholdError(Note("error.survey_header", got=got), file=path)
         for line, row in enumerate(reader, start=2):
             where = f"{path}:{line}"
             head = (row.get("birth_date") or "").strip() or (row.get("age") or "").strip()
             flags = [f for f in (row.get("flags") or "").replace(";", " ").split() if f]
             sex = (row.get("sex") or "").strip()
             spec = head + (":" + ",".join(([sex] if sex else []) + flags) if sex or flags else "")
-            try:
-                member = parse_member(spec)
-            except HouseholdError as exc:
-                raise HouseholdError(f"{where}: {exc.message.split(': ', 1)[-1]}") from None
+            member = parse_member(spec, where=where)
             label = (row.get("household") or "").strip()
             if not label:
-                raise HouseholdError(f"{where}: household: empty (expected a household label)")
+                raise HouseholdError(Note("error.survey_no_label", where=where))
             hid = labels.setdefault(label, len(labels))
             raw_income = (row.get("income") or "").strip()
             if raw_income:
@@ -83,20 +92,62 @@ def read_survey_csv(
                     value = to_fen(Decimal(raw_income))
                 except (InvalidOperation, ValueError):
                     raise HouseholdError(
-                        f"{where}: income: {raw_income!r} is not an amount in yuan"
+                        Note("error.survey_income_not_an_amount", where=where, value=repr(raw_income))
                     ) from None
                 if value < 0:
-                    raise HouseholdError(f"{where}: income: {raw_income} is negative (expected >= 0)")
+                    raise HouseholdError(Note("error.survey_income_negative", where=where, value=raw_income))
                 income[hid] = income.get(hid, 0) + value
             try:
                 age = member.age_in(year)
             except HouseholdError as exc:
-                raise HouseholdError(f"{where}: {exc.message}") from None
-            rows.append(_member_row(hid, member, age))
+                raise HouseholdError(Note("error.survey_row", where=where, detail=exc.note)) from None
+            rows.append(member_row(hid, member, age))
             if progress is not None and line % 10_000 == 0:
                 progress(line - 1)
     if not rows:
-        raise HouseholdError("no members (expected one row per member after the header)", file=path)
+        raise HouseholdError(Note("error.survey_no_members"), file=path)
     table = MemberTable.from_rows(rows, late=late)
     incomes = np.array([income.get(h, -1) for h in range(len(labels))], dtype=np.int64)
     return SurveyFile(table=table, labels=list(labels), income_fen=incomes)
+
+
+def household_rows(survey: SurveyFile, result: BatchResult) -> list[dict[str, object]]:
+    """One row per household of a priced survey (what ``premium-calc batch`` prints): members,
+    gross, assistance and paid (exact yuan), income (the sum of its members' incomes; empty if
+    none was given), burden ratio (paid / income, half-up to 4 decimals; empty without an
+    income) and a status naming the first member that could not be priced."""
+    table = survey.table
+    first_bad: dict[int, tuple[int, int]] = {}
+    starts: dict[int, int] = {}
+    for member_index, (hid, status) in enumerate(
+        zip(table.household.tolist(), result.status.tolist(), strict=True)
+    ):
+        starts.setdefault(hid, member_index)
+        if status not in (OK, EMPLOYEE, LATE) and hid not in first_bad:
+            first_bad[hid] = (member_index, status)
+    rows: list[dict[str, object]] = []
+    for pos, hid in enumerate(result.households.tolist()):
+        paid = int(result.household_paid_fen[pos])
+        gross = int(result.household_gross_fen[pos])
+        income = int(survey.income_fen[hid])
+        valid = bool(result.valid[pos])
+        ratio = ""
+        if valid and income > 0:
+            ratio = str(half_up(Decimal(paid) / Decimal(income), RATIO_PLACES))
+        status = "ok"
+        if not valid:
+            member_index, code = first_bad[hid]
+            status = f"member {member_index - starts[hid] + 1}: {STATUS_NAMES[code]}"
+        rows.append(
+            {
+                "household": survey.labels[hid],
+                "members": int(result.household_members[pos]),
+                "gross": fen_to_yuan(gross) if valid else "",
+                "assistance": fen_to_yuan(gross - paid) if valid else "",
+                "paid": fen_to_yuan(paid) if valid else "",
+                "income": fen_to_yuan(income) if income >= 0 else "",
+                "burden_ratio": ratio,
+                "status": status,
+            }
+        )
+    return rows

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from importlib.resources import as_file, files
 from typing import TYPE_CHECKING
 
+from ..household.parsing import load_household_file
+from ..messages import Note
+
 if TYPE_CHECKING:
     from ..household.members import HouseholdFile
 
@@ -72,14 +75,13 @@ def get_preset(name: str) -> Preset:
         from ..errors import HouseholdError
 
         raise HouseholdError(
-            f"unknown preset {name!r} (expected one of {', '.join(PRESETS)})", field="preset"
+            Note("error.unknown_preset", name=repr(name), known=", ".join(PRESETS)), field="preset"
         )
     return PRESETS[key]
 
 
 def load_preset(name: str) -> HouseholdFile:
     """The household file of a preset."""
-    from ..household.parsing import load_household_file
 
     preset = get_preset(name)
     with as_file(files(__name__) / preset.filename) as path:

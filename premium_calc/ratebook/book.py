@@ -1,7 +1,8 @@
 """The rate book: rate files on disk -> regions -> resolved schedules.
 
-* :func:`load_rate_file` parses and validates one file, turning every problem into a
-  :class:`~premium_calc.errors.RateFileError` that names file, line, key path and rule.
+* :func:`~premium_calc.ratefiles.reading.load_rate_file` parses and validates one file, turning
+  every problem into a :class:`~premium_calc.errors.RateFileError` that names file, line, key
+  path and rule.
 * :class:`RateBook` finds regions (by id, Chinese or English name, alias) across one or
   more rate directories (user directories overlay the bundled tree), and resolves a
   (region, coverage year) into a :class:`Schedule`: a plain, immutable table of what each
@@ -27,15 +28,15 @@ from ..errors import RateFileError, UnknownRegionError
 if TYPE_CHECKING:
     from .income import IncomeStats
 from ..ratefiles.reading import (
-    _REGION_ID,
     RATES_PATH_ENV,
+    REGION_ID,
     STATS_DIR,
     Region,
     bundled_rates_dir,
     load_rate_file,
 )
 from .inherit import resolve
-from .names import _header_names, _norm
+from .names import header_names, normalize_name
 from .schedule import Schedule
 
 
@@ -88,7 +89,7 @@ class RateBook:
                         if rel.parts[0] == STATS_DIR:
                             continue
                         region_id = rel.with_suffix("").as_posix()
-                        if not _REGION_ID.match(region_id):
+                        if not REGION_ID.match(region_id):
                             continue
                         paths.setdefault(region_id, path)  # earlier directories win
                 self._paths = paths
@@ -130,8 +131,8 @@ class RateBook:
             if self._names is None:
                 index: dict[str, str] = {}
                 for region_id, path in self._discover().items():
-                    for key in _header_names(path):
-                        index.setdefault(_norm(key), region_id)
+                    for key in header_names(path):
+                        index.setdefault(normalize_name(key), region_id)
                 self._names = index
             return self._names
 
@@ -142,9 +143,9 @@ class RateBook:
             q = q[: -len(".toml")]
         if q in self._discover():
             return q
-        if _REGION_ID.match(q.lower()) and q.lower() in self._discover():
+        if REGION_ID.match(q.lower()) and q.lower() in self._discover():
             return q.lower()
-        hit = self._name_index().get(_norm(q))
+        hit = self._name_index().get(normalize_name(q))
         if hit is not None:
             return hit
         raise UnknownRegionError(query, self._suggest(query))
@@ -152,7 +153,7 @@ class RateBook:
     def _suggest(self, query: str) -> list[str]:
         names = dict(self._name_index()) if self._paths is not None else {}
         candidates = {**{k: v for k, v in names.items()}, **{r: r for r in self._discover()}}
-        close = difflib.get_close_matches(_norm(query), list(candidates), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(normalize_name(query), list(candidates), n=3, cutoff=0.6)
         out: list[str] = []
         for c in close:
             if candidates[c] not in out:

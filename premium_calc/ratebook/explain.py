@@ -24,36 +24,18 @@ Nothing here prints: :mod:`premium_calc.cli.rates` renders the results.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..ratefiles.model import Category, Condition, Name, SexAges, Source, weakest
-from ..ratefiles.reading import Region
+from ..ratefiles.model import Condition, Name, SexAges, Source, weakest
 from .book import RateBook
 from .schedule import Origin, Schedule
 
 #: A value of a rate file, after inheritance.
 Scalar = Decimal | int | bool | str | dt.date
-
-
-_CATEGORY_FIELDS = (
-    "name",
-    "when",
-    "individual",
-    "tiers",
-    "subsidy",
-    "includes",
-    "below_minimum",
-    "missing",
-)
-
-
-#: Fields a category that sets its own amount does not inherit (see ratebook._merge_category).
-_AMOUNT_FIELDS = ("individual", "tiers", "missing", "includes", "below_minimum")
 
 
 @dataclass(frozen=True)
@@ -97,7 +79,7 @@ class ExplainedValue:
             "inherited": self.inherited,
             "file": str(self.file),
             "line": self.line(),
-            "key_path": self.origin.key,
+            "key_path": self.origin.key_text,
             "source": self.source.model_dump(mode="json", exclude_none=True),
         }
 
@@ -187,7 +169,6 @@ def explain(book: RateBook, region: str, year: int) -> Explanation:
 
 def explain_schedule(book: RateBook, schedule: Schedule) -> Explanation:
     """:func:`explain` for an already resolved schedule (of this book)."""
-    chain = [book.region(r) for r in schedule.chain]
     return Explanation(
         region=schedule.region,
         name=schedule.name,
@@ -198,7 +179,7 @@ def explain_schedule(book: RateBook, schedule: Schedule) -> Explanation:
         file=schedule.origin_file,
         source=schedule.source,
         national_minimum=schedule.national_minimum,
-        values=tuple(_values(chain, schedule)),
+        values=tuple(_values(schedule)),
     )
 
 
@@ -286,120 +267,57 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def _refine(origin: Origin, suffix: str) -> Origin:
-    return dataclasses.replace(origin, key=f"{origin.key}.{suffix}")
-
-
-def _category_origins(chain: list[Region], year: int) -> dict[str, dict[str, Origin]]:
-    """For each category id of the resolved list, the origin of each field (as merged)."""
-    layers: dict[str, dict[str, Origin]] = {}
-    for region in chain:
-        found = region.year(year)
-        if found is None or found[1].category is None:
-            continue
-        index, entry = found
-        new: dict[str, dict[str, Origin]] = {}
-        for ci, cat in enumerate(entry.category or ()):
-            base = f"year[{index}].category[{ci}]"
-            source = cat.source or entry.source
-
-            def origin(field: str, *, _r: Region = region, _b: str = base, _s: Source = source) -> Origin:
-                return Origin(_r.id, _r.path, f"{_b}.{field}", _s)
-
-            previous = layers.get(cat.id)
-            if previous is None:
-                fields = {f: origin(f) for f in _CATEGORY_FIELDS}
-            else:
-                fields = dict(previous)
-                for f in cat.model_fields_set - {"id", "source", "note"}:
-                    fields[f] = origin(f)
-                if _own_amount(cat):
-                    for f in _AMOUNT_FIELDS:
-                        fields[f] = origin(f)
-            fields["id"] = origin("id")
-            new[cat.id] = fields
-        layers = new
-    return layers
-
-
-def _own_amount(cat: Category) -> bool:
-    return cat.individual is not None or cat.tiers is not None or cat.missing is not None
-
-
-def _last_setting(chain: list[Region], year: int, field: str) -> tuple[Region, int] | None:
-    hit: tuple[Region, int] | None = None
-    for region in chain:
-        found = region.year(year)
-        if found is not None and getattr(found[1], field) is not None:
-            hit = (region, found[0])
-    return hit
-
-
-def _values(chain: list[Region], s: Schedule) -> list[ExplainedValue]:
-    leaf = s.region
+def _values(s: Schedule) -> list[ExplainedValue]:
+    """The effective values of a schedule in explain order, each with its recorded origin."""
     out: list[ExplainedValue] = []
 
     def add(key: str, value: Scalar | None, origin: Origin | None, formula: str | None = None) -> None:
         if value is None or origin is None:
             return
-        out.append(ExplainedValue(key, value, origin, origin.region != leaf, formula))
+        out.append(ExplainedValue(key, value, origin, origin.region != s.region, formula))
 
-    year = s.coverage_year
-    hit = _last_setting(chain, year, "policy")
-    if hit is not None:
-        region, index = hit
-        entry = region.data.year[index]
-        add("policy", entry.policy, Origin(region.id, region.path, f"year[{index}].policy", entry.source))
-    add("subsidy", s.subsidy, s.subsidy_origin)
-    if s.collection is not None and s.collection_origin is not None:
+    year = s.origins
+    add("policy", s.policy_year, year.get("policy"))
+    add("subsidy", s.subsidy, year.get("subsidy"))
+    if s.collection is not None and "collection" in year:
         for f in ("start", "end"):
-            add(f"collection.{f}", getattr(s.collection, f), _refine(s.collection_origin, f))
-    if s.late is not None and s.late_origin is not None:
+            add(f"collection.{f}", getattr(s.collection, f), year["collection"].at(f))
+    if s.late is not None and "late" in year:
         for f in ("amount", "start", "end", "waiting_days"):
-            add(f"late.{f}", getattr(s.late, f), _refine(s.late_origin, f))
-    hit = _last_setting(chain, year, "tier")
-    if hit is not None:
-        region, index = hit
-        entry = region.data.year[index]
-        for ti, tier in enumerate(entry.tier or ()):
-            origin = Origin(region.id, region.path, f"year[{index}].tier[{ti}]", entry.source)
-            add(f"tier.{tier.id}", name_text(tier.name), origin)
+            add(f"late.{f}", getattr(s.late, f), year["late"].at(f))
+    if "tier" in year:
+        for ti, tier in enumerate(s.tiers):
+            add(f"tier.{tier.id}", name_text(tier.name), year["tier"].at(ti))
 
-    origins = _category_origins(chain, year)
     for cat in s.categories:
-        fields = origins.get(cat.id, {})
         key = f"category.{cat.id}"
-        amount = cat.amount_origin
-
-        def field_origin(f: str, *, _fields: dict[str, Origin] = fields, _a: Origin = amount) -> Origin:
-            return _fields.get(f) or _refine(_a, f)
-
+        at = cat.origins
         if cat.name.zh != cat.id or cat.name.en != cat.id:
-            add(f"{key}.name", name_text(cat.name), field_origin("name"))
+            add(f"{key}.name", name_text(cat.name), at["name"])
         if cat.conditions:
-            add(f"{key}.when", condition_text(cat.conditions), field_origin("when"))
-        add(f"{key}.individual", cat.individual, field_origin("individual"), cat.formula)
-        for tier_id, amount_value in cat.tier_amounts.items():
-            add(f"{key}.tiers.{tier_id}", amount_value, _refine(field_origin("tiers"), tier_id))
-        if cat.subsidy_origin is not None and ".category[" in cat.subsidy_origin.key:
-            add(f"{key}.subsidy", cat.subsidy, field_origin("subsidy"))
+            add(f"{key}.when", condition_text(cat.conditions), at["when"])
+        add(f"{key}.individual", cat.individual, at["individual"], cat.formula)
+        for tier_id, amount in cat.tier_amounts.items():
+            add(f"{key}.tiers.{tier_id}", amount, at["tiers"].at(tier_id))
+        if cat.subsidy_origin != s.subsidy_origin:  # the category's own subsidy, not the year's
+            add(f"{key}.subsidy", cat.subsidy, cat.subsidy_origin)
         for part, part_amount in cat.includes.items():
-            add(f"{key}.includes.{part}", part_amount, _refine(field_origin("includes"), part))
-        add(f"{key}.missing", cat.missing, field_origin("missing"))
+            add(f"{key}.includes.{part}", part_amount, at["includes"].at(part))
+        add(f"{key}.missing", cat.missing, at["missing"])
         if cat.below_minimum:
-            add(f"{key}.below_minimum", True, field_origin("below_minimum"))
+            add(f"{key}.below_minimum", True, at["below_minimum"])
 
     for a in s.assisted:
         key = f"assisted.{a.id}"
         rule = a.rule
-        add(f"{key}.name", name_text(rule.name), _refine(a.origin, "name"))
+        add(f"{key}.name", name_text(rule.name), a.origin.at("name"))
         if rule.groups:
-            add(f"{key}.groups", ", ".join(rule.groups), _refine(a.origin, "groups"))
+            add(f"{key}.groups", ", ".join(rule.groups), a.origin.at("groups"))
         if rule.disability_grades:
             grades = ", ".join(str(g) for g in rule.disability_grades)
-            add(f"{key}.disability_grades", grades, _refine(a.origin, "disability_grades"))
+            add(f"{key}.disability_grades", grades, a.origin.at("disability_grades"))
         if rule.conditions:
-            add(f"{key}.when", condition_text(rule.conditions), _refine(a.origin, "when"))
+            add(f"{key}.when", condition_text(rule.conditions), a.origin.at("when"))
         for f in ("pays", "pays_share", "assistance"):
-            add(f"{key}.{f}", getattr(rule, f), _refine(a.origin, f))
+            add(f"{key}.{f}", getattr(rule, f), a.origin.at(f))
     return out

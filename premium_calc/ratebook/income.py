@@ -167,9 +167,7 @@ class IncomeStats:
         """The statistic for the region, or its nearest ancestor, for ``year`` or the latest
         year before it. Returns the figure and notes on any substitution made."""
         if statistic not in STATISTICS:
-            raise StatisticNotFoundError(
-                f"unknown income statistic {statistic!r} (expected one of {', '.join(STATISTICS)})"
-            )
+            raise StatisticNotFoundError(_unknown_statistic(statistic))
         notes: list[Note] = []
         for region in reversed(chain):
             # Regional figures must be of the year itself or the one before (a provincial
@@ -189,9 +187,9 @@ class IncomeStats:
             if best != year:
                 notes.append(Note("note.statistic_earlier_year", statistic=statistic, year=year, used=best))
             return figure, notes
+        have = ", ".join(map(str, self.years(statistic))) or Note("error.none")
         raise StatisticNotFoundError(
-            f"no {statistic} income statistic for {chain[-1]} up to {year}"
-            f" (years available nationally: {', '.join(map(str, self.years(statistic))) or 'none'})"
+            Note("error.no_statistic", statistic=statistic, region=chain[-1], year=year, years=have)
         )
 
 
@@ -211,19 +209,16 @@ def check_statistic(statistic: str, stats: IncomeStats | None = None) -> str:
                 {r.year for r in stats.quintile_rows() if r.population == "rural"}
             )
         old = (
-            f"; only rural NET-income quintiles of the old survey exist, for"
-            f" {', '.join(map(str, rural_years))}"
+            Note("error.rural_net_quintiles_only", years=", ".join(map(str, rural_years)))
             if rural_years
             else ""
         )
-        raise StatisticNotFoundError(
-            f"rural disposable-income quintiles are not in the data (rates/stats/income.toml:"
-            f" NBS publishes them only in yearbook tables){old}; q1..q5 are the national"
-            f" all-resident quintiles (20% of households each), e.g. --income q1"
-        )
-    raise StatisticNotFoundError(
-        f"unknown income statistic {statistic!r} (expected one of {', '.join(STATISTICS)})"
-    )
+        raise StatisticNotFoundError(Note("error.no_rural_quintiles", old=old))
+    raise StatisticNotFoundError(_unknown_statistic(statistic))
+
+
+def _unknown_statistic(statistic: str) -> Note:
+    return Note("error.unknown_statistic", statistic=repr(statistic), known=", ".join(STATISTICS))
 
 
 def statistic_name(statistic: str) -> Name:

@@ -34,28 +34,36 @@ def resolve_amount(amount: Amount) -> tuple[Decimal, str | None]:
     return amount, None
 
 
+#: The fields of a category that carry an origin (``source`` is the origin's own source).
+_CATEGORY_FIELDS = tuple(f for f in Category.model_fields if f != "source")
+
+#: The amount forms: a category that sets any of individual, tiers or missing does not inherit
+#: the parent's (they are replaced together, with what goes with an amount).
+_AMOUNT_FIELDS = ("individual", "tiers", "missing", "includes", "below_minimum")
+
+
 @dataclass
 class _CategoryLayer:
+    """A category merged by id along the chain so far, with the origin of each field."""
+
     cat: Category
-    amount_origin: Origin
-    subsidy_origin: Origin | None
+    origins: dict[str, Origin]
 
 
-def _merge_category(parent: _CategoryLayer | None, cat: Category, origin: Origin) -> _CategoryLayer:
-    own_amount = cat.individual is not None or cat.tiers is not None or cat.missing is not None
+def _merge_category(parent: _CategoryLayer | None, cat: Category, table: Origin) -> _CategoryLayer:
+    """``cat`` (set at ``table``) over the parent's category of the same id, if any."""
     if parent is None:
-        return _CategoryLayer(cat, origin, origin if cat.subsidy is not None else None)
-    update = {k: getattr(cat, k) for k in cat.model_fields_set if k != "id"}
-    if own_amount:
-        # A category that sets its own amount does not inherit the parent's amount forms.
-        for k in ("individual", "tiers", "missing", "includes", "below_minimum"):
-            update.setdefault(k, getattr(cat, k))
-    merged = parent.cat.model_copy(update=update)
-    return _CategoryLayer(
-        merged,
-        origin if own_amount else parent.amount_origin,
-        origin if cat.subsidy is not None else parent.subsidy_origin,
+        # A category's first definition is where each of its fields, set or not, comes from.
+        return _CategoryLayer(cat, {f: table.at(f) for f in _CATEGORY_FIELDS})
+    own = set(cat.model_fields_set) - {"source"}
+    if cat.individual is not None or cat.tiers is not None or cat.missing is not None:
+        own |= set(_AMOUNT_FIELDS)
+    merged = parent.cat.model_copy(
+        update={k: getattr(cat, k) for k in (own | cat.model_fields_set) - {"id"}}
     )
+    origins = dict(parent.origins)
+    origins.update({f: table.at(f) for f in own | {"id"}})
+    return _CategoryLayer(merged, origins)
 
 
 def resolve(
@@ -72,48 +80,50 @@ def resolve(
     tiers: tuple[Tier, ...] = ()
     assisted: dict[str, ScheduleAssist] = {}
     subsidy: Decimal | None = None
-    subsidy_origin: Origin | None = None
     collection: Window | None = None
-    collection_origin: Origin | None = None
     late: LateEnrollment | None = None
-    late_origin: Origin | None = None
+    origins: dict[str, Origin] = {}
     notes: list[str] = []
-    used: list[str] = []
 
     for region in chain:
         found = region.year(year)
         if found is None:
             continue
         index, entry = found
-        used.append(region.id)
-        base = f"year[{index}]"
 
-        def origin(key: str, own: Source | None, *, _r: Region = region, _e: YearEntry = entry) -> Origin:
-            return Origin(_r.id, _r.path, key, own or _e.source)
+        def origin(
+            *key: str | int,
+            own: Source | None = None,
+            _r: Region = region,
+            _e: YearEntry = entry,
+            _i: int = index,
+        ) -> Origin:
+            """The origin of ``year[index].<key>`` in this region's file."""
+            return Origin(_r.id, _r.path, ("year", _i, *key), own or _e.source)
 
         if entry.policy is not None:
             policy = entry.policy
+            origins["policy"] = origin("policy")
         if entry.subsidy is not None:
             subsidy = entry.subsidy
-            subsidy_origin = origin(f"{base}.subsidy", entry.subsidy_source)
+            origins["subsidy"] = origin("subsidy", own=entry.subsidy_source)
         if entry.collection is not None:
             collection = entry.collection
-            collection_origin = origin(f"{base}.collection", entry.collection.source)
+            origins["collection"] = origin("collection", own=entry.collection.source)
         if entry.late is not None:
             late = entry.late
-            late_origin = origin(f"{base}.late", entry.late.source)
+            origins["late"] = origin("late", own=entry.late.source)
         if entry.tier is not None:
             tiers = tuple(entry.tier)
+            origins["tier"] = origin("tier")
         if entry.category is not None:
             previous = {layer.cat.id: layer for layer in categories}
             categories = [
-                _merge_category(
-                    previous.get(cat.id), cat, origin(f"{base}.category[{ci}]", cat.source)
-                )
+                _merge_category(previous.get(cat.id), cat, origin("category", ci, own=cat.source))
                 for ci, cat in enumerate(entry.category)
             ]
         for ai, rule in enumerate(entry.assisted or ()):
-            assisted[rule.id] = ScheduleAssist(rule, origin(f"{base}.assisted[{ai}]", rule.source))
+            assisted[rule.id] = ScheduleAssist(rule, origin("assisted", ai, own=rule.source))
         if (entry.note and region.id != chain[0].id) or (entry.note and len(chain) == 1):
             # The national file's notes are about its own sourcing; a region's are shown.
             notes.append(f"{region.id}: {entry.note}")
@@ -127,6 +137,12 @@ def resolve(
         if cat.individual is not None:
             individual, formula = resolve_amount(cat.individual)
         tier_amounts = {k: resolve_amount(v)[0] for k, v in (cat.tiers or {}).items()}
+        cat_origins = dict(layer.origins)
+        if cat.subsidy is None:
+            # No subsidy of its own: the category's is the year's (if any).
+            cat_origins.pop("subsidy")
+            if "subsidy" in origins:
+                cat_origins["subsidy"] = origins["subsidy"]
         resolved.append(
             ScheduleCategory(
                 id=cat.id,
@@ -139,13 +155,12 @@ def resolve(
                 below_minimum=cat.below_minimum,
                 missing=cat.missing,
                 note=cat.note,
-                amount_origin=layer.amount_origin,
-                subsidy_origin=layer.subsidy_origin if cat.subsidy is not None else subsidy_origin,
+                origins=cat_origins,
                 formula=formula,
             )
         )
     if not resolved:
-        raise DataMissingError(region_id, year, "any category", "no category is defined")
+        raise DataMissingError(region_id, year, "any category", "no category is defined", kind="no-category")
 
     return Schedule(
         region=region_id,
@@ -157,11 +172,9 @@ def resolve(
         tiers=tiers,
         assisted=tuple(assisted.values()),
         subsidy=subsidy,
-        subsidy_origin=subsidy_origin,
         collection=collection,
-        collection_origin=collection_origin,
         late=late,
-        late_origin=late_origin,
+        origins=origins,
         source=leaf_year.source,
         origin_file=leaf.path,
         chain=tuple(r.id for r in chain),

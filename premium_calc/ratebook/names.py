@@ -16,7 +16,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 _FIRST_YEAR = re.compile(r"^\s*\[\[\s*year\s*\]\]", re.MULTILINE)
 
 
-def _header_names(path: Path) -> list[str]:
+def header_names(path: Path) -> list[str]:
     """The zh/en names and aliases in a rate file's header (empty if it cannot be read)."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -40,5 +40,5 @@ def _header_names(path: Path) -> list[str]:
     return names
 
 
-def _norm(text: str) -> str:
+def normalize_name(text: str) -> str:
     return re.sub(r"[\s_\-]+", " ", text.strip().lower())

@@ -4,12 +4,12 @@ rules, window and late enrollment, with the :class:`Origin` (file, key path, sou
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from ..ratefiles.keypaths import KeyPath, format_path, line_of
 from ..ratefiles.model import (
     AssistRule,
     Condition,
@@ -25,22 +25,35 @@ from ..units import FEN
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a resolved value was set: region, file, key path, and its source."""
+    """Where a resolved value was set: region, file, key path, and its source.
+
+    ``key`` is a :data:`~premium_calc.ratefiles.keypaths.KeyPath` (``('year', 2, 'category',
+    0, 'individual')``); :attr:`key_text` is the same path as a person reads it.
+    """
 
     region: str
     file: Path
-    key: str
+    key: KeyPath
     source: Source
+
+    def at(self, *parts: str | int) -> Origin:
+        """The origin of a value inside this one (``collection`` -> ``collection.start``)."""
+        return replace(self, key=(*self.key, *parts))
+
+    def table(self) -> Origin:
+        """The origin of the table that holds this value (``category[0].individual`` ->
+        ``category[0]``)."""
+        return replace(self, key=self.key[:-1])
+
+    @property
+    def key_text(self) -> str:
+        """The key path as text: ``year[2].category[0].individual``."""
+        return format_path(self.key)
 
     def line(self) -> int | None:
         """The line that sets this value (computed on demand)."""
-        from ..ratefiles.keypaths import line_of
-
-        parts: list[str | int] = []
-        for token in re.findall(r"[^.\[\]]+|\[\d+\]", self.key):
-            parts.append(int(token[1:-1]) if token.startswith("[") else token)
         try:
-            return line_of(self.file.read_text(encoding="utf-8"), parts)
+            return line_of(self.file.read_text(encoding="utf-8"), self.key)
         except OSError:
             return None
 
@@ -51,7 +64,13 @@ class Origin:
 
 @dataclass(frozen=True)
 class ScheduleCategory:
-    """One category of a resolved schedule."""
+    """One category of a resolved schedule.
+
+    ``origins`` holds the :class:`Origin` of each effective field, by field name: ``id``,
+    ``name``, ``when``, ``individual``, ``tiers``, ``includes``, ``below_minimum``, ``missing``,
+    ``note`` (where the category, merged by id along the chain, got the field), and
+    ``subsidy`` (the category's own subsidy, or else the year's; absent if neither is set).
+    """
 
     id: str
     name: Name
@@ -63,9 +82,22 @@ class ScheduleCategory:
     below_minimum: bool
     missing: str | None
     note: str | None
-    amount_origin: Origin
-    subsidy_origin: Origin | None
+    origins: Mapping[str, Origin]
     formula: str | None = None
+
+    @property
+    def amount_origin(self) -> Origin:
+        """The category table that sets the amount (``individual``, ``tiers`` or ``missing``).
+
+        The three are set together (an entry that sets one of them replaces all three), so
+        the table of any of them is the one that set the amount.
+        """
+        return self.origins["individual"].table()
+
+    @property
+    def subsidy_origin(self) -> Origin | None:
+        """Where the category's effective subsidy was set (its own, or the year's)."""
+        return self.origins.get("subsidy")
 
     @property
     def source(self) -> Source:
@@ -108,6 +140,10 @@ class Schedule:
 
     A schedule is independent of any household: :mod:`premium_calc.household.premium` applies it to
     one household, :mod:`premium_calc.household.batch` to many at once.
+
+    ``origins`` holds the :class:`Origin` of each year-level value that the chain sets, by
+    field name: ``policy``, ``subsidy``, ``collection``, ``late`` and ``tier`` (the tier list).
+    Each category carries its own (:attr:`ScheduleCategory.origins`), each assisted rule one.
     """
 
     region: str
@@ -119,16 +155,26 @@ class Schedule:
     tiers: tuple[Tier, ...]
     assisted: tuple[ScheduleAssist, ...]
     subsidy: Decimal | None
-    subsidy_origin: Origin | None
     collection: Window | None
-    collection_origin: Origin | None
     late: LateEnrollment | None
-    late_origin: Origin | None
+    origins: Mapping[str, Origin]
     source: Source
     origin_file: Path
     chain: tuple[str, ...]
     national_minimum: Decimal | None
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def subsidy_origin(self) -> Origin | None:
+        return self.origins.get("subsidy")
+
+    @property
+    def collection_origin(self) -> Origin | None:
+        return self.origins.get("collection")
+
+    @property
+    def late_origin(self) -> Origin | None:
+        return self.origins.get("late")
 
     @property
     def default_tier(self) -> str | None:

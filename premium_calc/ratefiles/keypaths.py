@@ -182,3 +182,18 @@ def format_path(path: Sequence[str | int]) -> str:
         else:
             out += ("." if out else "") + part
     return out
+
+
+_PATH_TOKEN = re.compile(r"[^.\[\]]+|\[\d+\]")
+
+
+def parse_path(text: str) -> KeyPath:
+    """``year[2].category[0].individual`` -> ``('year', 2, 'category', 0, 'individual')``.
+
+    The inverse of :func:`format_path`, for key paths that arrive as text (a
+    :class:`~premium_calc.upkeep.problems.Problem`, an error); code that builds a key path
+    keeps it as a tuple.
+    """
+    return tuple(
+        int(token[1:-1]) if token.startswith("[") else token for token in _PATH_TOKEN.findall(text)
+    )

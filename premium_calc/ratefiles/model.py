@@ -1,11 +1,12 @@
-"""Pydantic models of rate files (``rates/**/*.toml``) and income-statistics files.
+"""Pydantic models of rate files (``rates/**/*.toml``); income-statistics files are in
+:mod:`.income_model`.
 
 A rate file describes one region. Its id is its path under a rate directory without
 ``.toml`` (``cn``, ``cn/guizhou``, ``cn/guizhou/bijie``). Years are keyed by **coverage
 year** (the year the cover applies to); ``policy`` records the year of the notice behind it.
 
 Everything here is *data*: no lookups, no inheritance. :mod:`premium_calc.ratebook`
-resolves a region and year into a plain :class:`~premium_calc.ratebook.Schedule`.
+resolves a region and year into a plain :class:`~premium_calc.ratebook.schedule.Schedule`.
 """
 
 from __future__ import annotations

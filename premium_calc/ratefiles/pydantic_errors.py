@@ -1,60 +1,51 @@
 """One pydantic ``ValidationError`` -> the key path and a one-line rule a person can act on.
+
+Used for rate and statistics files (:func:`validation_error`, a :class:`RateFileError` with
+file, line and key path) and for household files and members (:func:`first_error`).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..errors import RateFileError
+from ..messages import Note
+from .keypaths import KeyPath, format_path, line_of
 
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover
-    pass
+
+def first_error(exc: ValidationError, unknown_key: Note) -> tuple[KeyPath, Note]:
+    """The key path of the first error and what is wrong with it (``unknown_key`` names the
+    keys allowed where an unknown key was found)."""
+    err = exc.errors(include_url=False)[0]
+    loc: KeyPath = tuple(err["loc"])
+    value = err.get("input")
+    shown = "" if err["type"] == "missing" or isinstance(value, dict | list) else f"{value!r}: "
+    if err["type"] == "missing":
+        rule: Note = Note("error.key_required")
+    elif err["type"] == "extra_forbidden":
+        rule = unknown_key
+    else:
+        msg = err["msg"].removeprefix("Value error, ")
+        rule = Note.verbatim(msg[0].lower() + msg[1:] if msg else "invalid value")
+    return loc, Note("error.value_rule", value=shown, rule=rule)
 
 
 def validation_error(path: Path, exc: ValidationError) -> RateFileError:
     """The first pydantic error of a file, as a RateFileError with line and key path."""
-    from .keypaths import format_path, line_of
-
-    err = exc.errors(include_url=False)[0]
-    loc = tuple(err["loc"])
-    key = format_path(loc)
+    loc, detail = first_error(exc, Note("error.unknown_rate_file_key"))
     try:
         line = line_of(path.read_text(encoding="utf-8"), loc)
     except OSError:
         line = None
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    value = err.get("input")
-    shown = ""
-    if err["type"] not in {"missing"} and not isinstance(value, dict | list):
-        shown = f"{value!r}: "
-    rule = msg[0].lower() + msg[1:] if msg else "invalid value"
-    if err["type"] == "missing":
-        rule = "this key is required"
-    elif err["type"] == "extra_forbidden":
-        rule = "unknown key (see rates/README.md for the keys a rate file may use)"
-    return RateFileError(path, f"{shown}{rule}", line=line, key=key or None)
+    return RateFileError(
+        path, detail, line=line, key=format_path(loc) or None, key_path=loc or None, rule="schema"
+    )
 
 
-def _first_error(exc: ValidationError) -> str:
-    from .keypaths import format_path
-
-    err = exc.errors(include_url=False)[0]
-    msg = err["msg"].removeprefix("Value error, ")
-    key = format_path(tuple(err["loc"]))
-    value = err.get("input")
-    shown = "" if err["type"] == "missing" or isinstance(value, dict | list) else f"{value!r}: "
-    if err["type"] == "missing":
-        msg = "this key is required"
-    elif err["type"] == "extra_forbidden":
-        msg = (
-            "unknown key (expected age, birth_date, sex, student, college, disability,"
-            " assisted, employee, income, label)"
-        )
-    return f"{key + ': ' if key else ''}{shown}{msg[0].lower() + msg[1:]}"
+def household_error_text(exc: ValidationError) -> Note:
+    """The first pydantic error of a household or member, with its key path in front."""
+    loc, detail = first_error(exc, Note("error.unknown_household_key"))
+    key = format_path(loc)
+    return Note("error.keyed", key=f"{key}: " if key else "", detail=detail)

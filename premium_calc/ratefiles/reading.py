@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import RateFileError
+from ..messages import Note
 from .model import (
     Name,
     RateFile,
@@ -35,7 +36,7 @@ RATES_PATH_ENV = "PREMIUM_CALC_RATES"
 STATS_DIR = "stats"
 
 
-_REGION_ID = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
+REGION_ID = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
 
 
 def bundled_rates_dir() -> Path:
@@ -44,7 +45,7 @@ def bundled_rates_dir() -> Path:
     for candidate in (here / "rates", here.parent / "rates"):
         if (candidate / "cn.toml").is_file():
             return candidate
-    raise RateFileError(here / "rates", "the bundled rate tree is missing (expected cn.toml)")
+    raise RateFileError(here / "rates", Note("error.no_bundled_tree"), rule="file")
 
 
 def data_version(rates_dir: Path | None = None) -> str:
@@ -64,9 +65,10 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise RateFileError(path, f"cannot read the file ({exc.strerror or exc})") from None
+        unreadable = Note("error.cannot_read", reason=exc.strerror or exc)
+        raise RateFileError(path, unreadable, rule="file") from None
     except UnicodeDecodeError:
-        raise RateFileError(path, "the file is not UTF-8 text") from None
+        raise RateFileError(path, Note("error.not_utf8"), rule="file") from None
     try:
         data: dict[str, Any] = tomllib.loads(text, parse_float=Decimal)
         return data
@@ -76,9 +78,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         detail = _TOML_POS.sub("", msg).strip() or "invalid TOML"
         if pos:
             raise RateFileError(
-                path, f"{detail} (expected valid TOML)", line=int(pos[1]), column=int(pos[2])
+                path, Note("error.invalid_toml", detail=detail),
+                line=int(pos[1]), column=int(pos[2]), rule="toml",
             ) from None
-        raise RateFileError(path, f"{detail} (expected valid TOML)") from None
+        raise RateFileError(path, Note("error.invalid_toml", detail=detail), rule="toml") from None
 
 
 def load_rate_file(path: Path) -> RateFile:

@@ -1,4 +1,5 @@
-"""Renderers: result objects -> rich tables, JSON text, CSV text. Nothing here prints.
+"""One household's assessment (``premium-calc calc``) as a rich table with its burden, notes and
+sources, and as CSV rows. Nothing here prints.
 
 Labels come in Chinese and English (``lang="zh"|"en"``). Low-confidence values carry a
 mark (``LOW_MARK``) and a footnote: they are shown, never as plain fact.

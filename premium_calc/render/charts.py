@@ -23,7 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..messages import has, pick, tr, uses_cjk
+from ..analyses.history import segment_indices
+from ..messages import Note, has, pick, tr, uses_cjk
 
 if TYPE_CHECKING:
     from ..analyses.comparison import Comparison
@@ -75,12 +76,10 @@ def check_plot_path(path: Path | str) -> str:
     p = Path(path)
     fmt = PLOT_FORMATS.get(p.suffix.lower())
     if fmt is None:
-        shown = p.suffix or "no extension"
-        raise PlotError(
-            f"{p}: unsupported chart format {shown!r} (expected a file name ending in .png or .svg)"
-        )
+        shown = repr(p.suffix) if p.suffix else Note("error.no_extension")
+        raise PlotError(Note("error.plot_format", path=p, format=shown))
     if p.parent != Path() and not p.parent.is_dir():
-        raise PlotError(f"{p}: directory {str(p.parent)!r} does not exist (expected an existing directory)")
+        raise PlotError(Note("error.plot_directory", path=p, directory=repr(str(p.parent))))
     return fmt
 
 
@@ -141,7 +140,7 @@ def _language(lang: str) -> tuple[str, str | None, str | None]:
         return "en", None, None
     font = find_cjk_font()
     if font is None:
-        return "en", None, tr("chart.no_cjk_font", "en")
+        return "en", None, Note("chart.no_cjk_font")
     return "zh", font, None
 
 
@@ -162,12 +161,11 @@ def _save(fig: Any, path: Path, fmt: str) -> None:
     try:
         fig.savefig(path, format=fmt, metadata=metadata)
     except OSError as exc:
-        raise PlotError(f"{path}: cannot write the chart ({exc.strerror or exc})") from None
+        raise PlotError(Note("error.plot_write", path=path, reason=exc.strerror or exc)) from None
 
 
 def plot_history(history: History, path: Path | str, lang: str = "en") -> ChartResult:
     """Premium and income indices (rebased at each income segment) and the burden line."""
-    from ..analyses.history import segment_indices
 
     p = Path(path)
     fmt = check_plot_path(p)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from ..analyses.comparison import Comparison
 from .formats import BAR_WIDTH, bar
-from .history import _measure, _name, category_rule_text
+from .history import category_rule_text, measure_text, name_or_dash
 
 
 def comparison_table(
@@ -30,7 +30,7 @@ def comparison_table(
     from rich.text import Text
 
     c = comparison
-    stat = _name(c.statistic_name, lang)
+    stat = name_or_dash(c.statistic_name, lang)
     title = tr("history.compare_title", lang, year=c.year, stat=stat)
     table = Table(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
@@ -59,7 +59,7 @@ def comparison_table(
         vs_min = row.vs_national_minimum
         table.add_row(
             str(row.rank) if row.rank is not None else "-",
-            _name(row.region_name, lang),
+            name_or_dash(row.region_name, lang),
             (money(row.premium) + mark) if row.premium is not None
             else Text(tr("history.missing", lang), style="yellow"),
             money(row.subsidy),
@@ -94,7 +94,7 @@ def comparison_table(
         )
     for (where, year, measure), regions in groups.items():
         lines.append(
-            f"{tr('history.income', lang)}: {stat}, {year}, {_measure(measure, lang)} ({where}):"
+            f"{tr('history.income', lang)}: {stat}, {year}, {measure_text(measure, lang)} ({where}):"
             f" {', '.join(regions)}"
         )
     lines += [say(n, lang) for n in c.notes]

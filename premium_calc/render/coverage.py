@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..analyses.coverage import cell_kind
 from ..messages import pick, tr, uses_cjk
+from .formats import LOW_MARK, confidence_mark, year_ranges
 
 if TYPE_CHECKING:
     from ..analyses.coverage import Coverage, CoverageCell
@@ -25,7 +27,6 @@ INHERITS_MARK = "*"
 
 
 def _span(years: list[int]) -> str:
-    from .formats import year_ranges
 
     return year_ranges(years)
 
@@ -34,8 +35,6 @@ def cell_text(cell: CoverageCell, lang: str, short: bool = False) -> tuple[str, 
     """The text and style of one matrix cell: confidence (low with the low mark), ``·`` for
     no entry, ``*`` after an entry that only inherits its parent's amounts. ``short``: one
     letter (H/M/L) instead of the word, for wide year ranges."""
-    from ..analyses.coverage import cell_kind
-    from .formats import confidence_mark
 
     kind = cell_kind(cell)
     if kind == "none":
@@ -107,7 +106,6 @@ def coverage_table(cov: Coverage, lang: str = "en", width: int | None = None) ->
 
 def _cell_width(lang: str, short: bool) -> int:
     """The widest cell text: a label with the low mark and the inherits mark."""
-    from .formats import LOW_MARK
 
     labels = [tr(f"coverage.{k}", lang) for k in ("high", "medium", "low")]
     if short and not uses_cjk(lang):
@@ -126,7 +124,6 @@ def counts_text(cov: Coverage, lang: str = "en") -> Any:
     """The counts under the matrix, and the legend."""
     from rich.text import Text
 
-    from .formats import LOW_MARK
 
     c = cov.counts
     span = _span(cov.years)

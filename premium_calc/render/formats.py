@@ -54,11 +54,11 @@ def signed_pct(value: Decimal | None) -> str:
     return f"{value * 100:+.2f}%"
 
 
-def _index(value: Decimal | None) -> str:
+def index_text(value: Decimal | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def _mult(value: Decimal | None) -> str:
+def multiple_text(value: Decimal | None) -> str:
     return "-" if value is None else f"x{value.normalize():f}"
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..analyses.history import segment_indices
+from ..analyses.series import LOW_INCOME_CONFIDENCE
 from ..messages import has, pick, tr
 from ..units import money, percent
 from .assessment import sources_text
@@ -20,14 +22,14 @@ if TYPE_CHECKING:
 
     from ..analyses.series import History, HistoryRow, SeriesBreak
     from ..ratefiles.model import Name
-from .formats import BAR_WIDTH, BREAK_MARK, _index, _mult, bar, signed_pct
+from .formats import BAR_WIDTH, BREAK_MARK, bar, index_text, multiple_text, signed_pct
 
 
-def _name(name: Name | None, lang: str) -> str:
+def name_or_dash(name: Name | None, lang: str) -> str:
     return "-" if name is None else pick(name, lang)
 
 
-def _measure(measure: str | None, lang: str) -> str:
+def measure_text(measure: str | None, lang: str) -> str:
     """The short name of an income measure (net, disposable, the household's own)."""
     if measure is None:
         return "-"
@@ -36,15 +38,14 @@ def _measure(measure: str | None, lang: str) -> str:
 
 
 def _low_income(row: HistoryRow) -> bool:
-    from ..analyses.series import LOW_INCOME_CONFIDENCE
 
     return row.income_confidence in LOW_INCOME_CONFIDENCE
 
 
 def history_title(history: History, lang: str) -> str:
-    name = _name(history.region_name, lang)
+    name = name_or_dash(history.region_name, lang)
     span = f"{history.start}-{history.end}"
-    stat = _name(history.statistic_name, lang)
+    stat = name_or_dash(history.statistic_name, lang)
     if history.kind == "household":
         what = tr("history.title_household_premium", lang)
     else:
@@ -121,10 +122,10 @@ def history_table(
             premium,
             money(row.subsidy),
             income,
-            _measure(row.income_measure, lang),
+            measure_text(row.income_measure, lang),
             percent(row.burden_ratio),
-            _index(row.premium_index),
-            _index(row.income_index),
+            index_text(row.premium_index),
+            index_text(row.income_index),
         ]
         if not compact:
             cells += [signed_pct(row.yoy_premium), signed_pct(row.yoy_income)]
@@ -144,7 +145,7 @@ def _growth_line(label: str, first: Decimal | None, last: Decimal | None, y0: in
     cagr = percent(rate) if rate is not None else "-"
     return (
         f"  {label}: {money(first)} -> {money(last)} ({y0}->{y1}):"
-        f" {_mult(mult)}, {tr('history.cagr', lang)} {cagr}"
+        f" {multiple_text(mult)}, {tr('history.cagr', lang)} {cagr}"
     )
 
 
@@ -178,7 +179,7 @@ def summary_text(history: History, lang: str = "en") -> RenderableType:
     else:
         for seg in s.segments:
             head = (
-                f"  {tr('history.segment', lang)} {seg.index + 1}: {_measure(seg.income_measure, lang)}"
+                f"  {tr('history.segment', lang)} {seg.index + 1}: {measure_text(seg.income_measure, lang)}"
                 f" ({seg.income_region or '-'}), {seg.first_year}-{seg.last_year}"
             )
             out.append(head + "\n")
@@ -188,9 +189,9 @@ def summary_text(history: History, lang: str = "en") -> RenderableType:
                 continue
             out.append(
                 f"    {seg.compare_first_year}->{seg.compare_last_year}:"
-                f" {tr('history.premium_w', lang)} {_mult(seg.premium_multiple)}"
+                f" {tr('history.premium_w', lang)} {multiple_text(seg.premium_multiple)}"
                 f" ({tr('history.cagr', lang)} {percent(seg.premium_cagr)}),"
-                f" {tr('history.income', lang)} {_mult(seg.income_multiple)}"
+                f" {tr('history.income', lang)} {multiple_text(seg.income_multiple)}"
                 f" ({tr('history.cagr', lang)} {percent(seg.income_cagr)});"
             )
             if seg.gap_pp_per_year is not None:
@@ -262,7 +263,7 @@ def _category_years(history: History, lang: str) -> str:
     for row in history.rows:
         if row.category is not None:
             spans.setdefault(row.category, []).append(row.coverage_year)
-            names[row.category] = _name(row.category_name, lang)
+            names[row.category] = name_or_dash(row.category_name, lang)
     return "; ".join(
         f"{cid} = {names[cid]} ({year_ranges(years)})" for cid, years in spans.items()
     ) or "-"
@@ -272,7 +273,6 @@ def history_chart(history: History, lang: str = "en") -> RenderableType:
     """Terminal charts: the burden per year, and premium vs income indices per segment."""
     from rich.text import Text
 
-    from ..analyses.history import segment_indices
 
     out = Text()
     out.append(f"{tr('history.burden_chart', lang)}\n", style="bold")
@@ -303,17 +303,17 @@ def history_chart(history: History, lang: str = "en") -> RenderableType:
             continue
         top_index = max(values)
         out.append(
-            f"  {tr('history.segment', lang)} {seg.index + 1}: {_measure(seg.income_measure, lang)},"
+            f"  {tr('history.segment', lang)} {seg.index + 1}: {measure_text(seg.income_measure, lang)},"
             f" {seg.compare_first_year} = 100\n",
             style="dim",
         )
         for p in points:
             out.append(f"  {p.coverage_year} ")
             out.append(bar(p.premium_index or 0, top_index, BAR_WIDTH // 2 * 2), style="red")
-            out.append(f" {_index(p.premium_index)}\n")
+            out.append(f" {index_text(p.premium_index)}\n")
             out.append("       ")
             out.append(bar(p.income_index or 0, top_index, BAR_WIDTH // 2 * 2), style="green")
-            out.append(f" {_index(p.income_index)}\n")
+            out.append(f" {index_text(p.income_index)}\n")
     return out
 
 

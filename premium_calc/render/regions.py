@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..messages import tr
+from ..ratefiles.model import Name
 from .formats import region_name, year_ranges
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ def region_rows(book: RateBook) -> list[dict[str, Any]]:
 def regions_table(book: RateBook, lang: str) -> Table:
     from rich.table import Table
 
-    from ..ratefiles.model import Name
 
     table = Table(title=tr("regions.title", lang))
     for col in ("id", "name", "level", "years"):

@@ -1,7 +1,8 @@
 """Edit rate files safely: comments and layout kept, validated before anything is replaced.
 
-:func:`set_value` changes one value of one coverage year, :func:`new_year` adds a coverage
-year copied from another one (with optional bumps). Every edit:
+:func:`~premium_calc.upkeep.set_value.set_value` changes one value of one coverage year,
+:func:`~premium_calc.upkeep.new_year.new_year` adds a coverage year copied from another one
+(with optional bumps); this module holds what they share. Every edit:
 
 1. resolves the region through the rate book (a region id can only name a discovered rate
    file; the file must lie inside the book's rate directories and be writable);
@@ -44,7 +45,6 @@ import contextlib
 import dataclasses
 import difflib
 import os
-import re
 import stat
 import sys
 import tempfile
@@ -56,7 +56,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import RateFileError
 from ..ratebook.book import RateBook
+from ..ratefiles.keypaths import parse_path
 from ..ratefiles.reading import Region, load_rate_file
+from .validate import validate_descendants, validate_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -65,7 +67,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 if TYPE_CHECKING:
 
     from .problems import Problem
-from ..errors import EditError, _problem_summary
+from ..errors import EditError, problem_summary
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,10 @@ def _coverages(text: str) -> list[object]:
 def _signature(problem: Problem, coverages: Sequence[object]) -> tuple[object, ...]:
     """What identifies a problem across an edit: lines and entry indices may move, the
     coverage year of its entry does not."""
-    m = re.match(r"year\[(\d+)\]", problem.key)
-    year = coverages[int(m[1])] if m and int(m[1]) < len(coverages) else None
+    year: object = None
+    match parse_path(problem.key):
+        case ("year", int(index), *_) if index < len(coverages):
+            year = coverages[index]
     return (problem.file, problem.rule, problem.message, year)
 
 
@@ -165,7 +169,6 @@ def check_edit(
 ) -> list[Problem]:
     """Errors the new text introduces, in the file or in regions that inherit from it,
     followed by the warnings it introduces in the file (``severity`` tells them apart)."""
-    from .validate import validate_descendants, validate_text
 
     new_problems = validate_text(book, path, new_text, region_id)
     old_problems = validate_text(book, path, old_text, region_id)
@@ -212,7 +215,7 @@ def _finish(
     errors = [p for p in problems if p.is_error]
     if errors:
         headline = f"the edit would break {path.name}, nothing was changed"
-        raise EditError(_problem_summary(headline, errors), errors, headline)
+        raise EditError(problem_summary(headline, errors), errors, headline)
     warnings = tuple(p for p in problems if not p.is_error)
     result = EditResult(
         path, region_id, year, old_text, new_text, False, dry_run, tuple(notes), warnings, label

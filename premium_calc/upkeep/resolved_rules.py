@@ -5,7 +5,6 @@ against the national minimum, entries that only repeat their parent (``parent-*`
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from ..errors import (
@@ -16,7 +15,7 @@ from ..errors import (
 )
 from ..ratebook.book import RateBook
 from ..ratebook.explain import explain_schedule, value_map
-from ..ratebook.schedule import Schedule
+from ..ratebook.schedule import Origin, Schedule
 from ..ratefiles.keypaths import KeyPath
 from ..ratefiles.model import YearEntry
 from ..ratefiles.reading import Region
@@ -90,11 +89,11 @@ def unknown_parent(check: FileCheck, parent: str) -> str:
     return f"{parent!r}: unknown parent region (expected the id of a rate file{hint})"
 
 
-def own_index(check: FileCheck, origin_key: str, index: int) -> int | None:
-    """The category index in this file's entry ``index`` that an origin key points at."""
-    m = re.match(r"year\[(\d+)\]\.category\[(\d+)\]", origin_key)
-    if m and int(m[1]) == index:
-        return int(m[2])
+def own_index(origin: Origin, index: int) -> int | None:
+    """The category index in this file's entry ``index`` that an origin points at."""
+    match origin.key:
+        case ("year", int(year), "category", int(category), *_) if year == index:
+            return category
     return None
 
 
@@ -108,7 +107,7 @@ def check_tiers(check: FileCheck, index: int, entry: YearEntry, s: Schedule) -> 
         if not cat.tier_amounts:
             continue
         own = (
-            own_index(check, cat.amount_origin.key, index)
+            own_index(cat.amount_origin, index)
             if cat.amount_origin.region == check.rid
             else None
         )
@@ -167,7 +166,7 @@ def check_amounts(check: FileCheck, index: int, s: Schedule) -> None:
     for cat in s.categories:
         if cat.amount_origin.region != check.rid:
             continue
-        own = own_index(check, cat.amount_origin.key, index)
+        own = own_index(cat.amount_origin, index)
         if own is None:
             continue
         where: KeyPath = (*base, "category", own)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..errors import PremiumCalcError
 from ..ratebook.book import RateBook
 from ..ratebook.schedule import Schedule, ScheduleAssist, ScheduleCategory
 from ..ratefiles.reading import data_version
@@ -214,7 +215,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     path: Path = args.output or default_path()
-    from ..errors import PremiumCalcError
 
     try:
         new = build_snapshot()

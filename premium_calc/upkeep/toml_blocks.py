@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..ratefiles.keypaths import index_lines
 from ..ratefiles.reading import Region
 
 if sys.version_info >= (3, 11):
@@ -43,7 +44,6 @@ class _Blocks:
 
 
 def _year_blocks(text: str, region: Region, path: Path) -> _Blocks:
-    from ..ratefiles.keypaths import index_lines
 
     index = index_lines(text)
     lines = text.splitlines(keepends=True)

@@ -79,7 +79,6 @@ Problems point at the line and column of the key in the file
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,12 +90,10 @@ from ..errors import (
 )
 from ..ratebook.book import RateBook
 from ..ratefiles.keypaths import position_of
-from ..ratefiles.reading import STATS_DIR, Region, load_rate_file
+from ..ratefiles.reading import STATS_DIR, Region, iter_rate_files, load_rate_file
 from .file_rules import check_entry, check_sources, check_years
 from .problems import FileCheck, Problem
 from .resolved_rules import check_amounts, check_chain, check_redundant, check_tiers
-
-_KEY_TOKEN = re.compile(r"[^.\[\]]+|\[\d+\]")
 
 
 def validate(book: RateBook, paths: Sequence[Path | str] | None = None) -> list[Problem]:
@@ -240,7 +237,7 @@ def check_file(check: FileCheck) -> list[Problem]:
         try:
             schedule = book.schedule(check.rid, coverage)
         except DataMissingError as exc:
-            if exc.what == "any category":
+            if exc.kind == "no-category":
                 check.error(
                     "category-none",
                     ("year", index),
@@ -273,20 +270,17 @@ def load(check: FileCheck) -> Region | None:
 
 
 def from_load_error(check: FileCheck, exc: RateFileError) -> Problem:
-    if exc.detail.endswith("(expected valid TOML)"):
-        rule = "toml"
-    elif exc.line is None and exc.key is None:
-        rule = "file"
-    else:
-        rule = "schema"
+    """A loading error as a problem of its rule (``file``, ``toml``, ``schema`` ...)."""
     column = exc.column
-    if column is None and exc.key:
-        parts: list[str | int] = [
-            int(t[1:-1]) if t.startswith("[") else t for t in _KEY_TOKEN.findall(exc.key)
-        ]
-        pos = position_of(check._text(), parts)
+    if column is None and exc.key_path:
+        pos = position_of(check._text(), exc.key_path)
         if pos is not None and pos[0] == exc.line:
             column = pos[1]
-    return Problem("error", str(check.path), exc.line, column, exc.key or "", exc.detail, rule)
+    return Problem("error", str(check.path), exc.line, column, exc.key or "", exc.detail, exc.rule)
 
 
+def count_files(book: RateBook, paths: Sequence[Path] | None) -> int:
+    """How many rate files a validation of ``paths`` (default: the whole book) looks at."""
+    if not paths:
+        return len(book.region_ids())
+    return sum(len(list(iter_rate_files(p))) if p.is_dir() else 1 for p in paths)
