@@ -12,31 +12,9 @@ from premium_calc.ratebook.book import RateBook
 from premium_calc.ratebook.diff import diff
 from premium_calc.ratebook.explain import explain, show
 
-CN = """\
-[region]
-name = { zh = "全国", en = "China" }
-level = "country"
+from .fixtures import NATIONAL
 
-[[year]]
-coverage = 2024
-policy = 2023
-source = { title = "national 2023", url = "https://example.org/cn/2023", confidence = "high" }
-subsidy = 640
-
-  [[year.category]]
-  id = "resident"
-  individual = 380
-
-[[year]]
-coverage = 2025
-policy = 2024
-source = { title = "national 2024", url = "https://example.org/cn/2024", confidence = "high" }
-subsidy = 670
-
-  [[year.category]]
-  id = "resident"
-  individual = 400
-"""
+CN = NATIONAL
 
 # Line numbers are written next to the lines the tests point at.
 PROVINCE = """\

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 
 from premium_calc import RateBook
+from premium_calc.units import exact_text as money
 from premium_calc.upkeep.snapshot import (
     REGENERATE,
     build_snapshot,
     default_path,
     diff_snapshots,
     main,
-    money,
     render_snapshot,
     stale_summary,
 )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..messages import tr
+from ..messages import Note, tr
 from ..render.rates import shown_path
 from ._common import (
     JsonOption,
@@ -58,7 +58,7 @@ def validate_cmd(
 
     for path in paths or ():
         if not path.exists():
-            raise RateFileError(path, "no such file or directory (expected a rate file or directory)")
+            raise RateFileError(path, Note("error.no_such_path"), rule="file")
     book = get_book(rates_dir)
     problems = validate(book, paths or None)
     files = count_files(book, paths)

@@ -21,12 +21,10 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import RateFileError, UnknownRegionError
-
-if TYPE_CHECKING:
-    from .income import IncomeStats
+from ..messages import Note
+from ..ratefiles.keypaths import line_of
 from ..ratefiles.reading import (
     RATES_PATH_ENV,
     REGION_ID,
@@ -35,6 +33,7 @@ from ..ratefiles.reading import (
     bundled_rates_dir,
     load_rate_file,
 )
+from .income import IncomeStats
 from .inherit import resolve
 from .names import header_names, normalize_name
 from .schedule import Schedule
@@ -66,7 +65,7 @@ class RateBook:
             dirs += _rate_dirs_from_env()
         for d in dirs:
             if not d.is_dir():
-                raise RateFileError(d, "rate directory not found (expected a directory)")
+                raise RateFileError(d, Note("error.no_rate_directory"), rule="file")
         if include_bundled:
             dirs.append(bundled_rates_dir())
         self.dirs: tuple[Path, ...] = tuple(d.resolve() for d in dirs)
@@ -172,7 +171,8 @@ class RateBook:
                 cycle = " -> ".join([*seen, current])
                 region = self.region(region_id)
                 raise RateFileError(
-                    region.path, f"inheritance cycle {cycle}", key="region.parent"
+                    region.path, Note("error.parent_cycle", cycle=cycle), key="region.parent",
+                    key_path=("region", "parent"), rule="parent-cycle",
                 )
             seen.append(current)
             try:
@@ -181,9 +181,11 @@ class RateBook:
                 child = out[-1]
                 raise RateFileError(
                     child.path,
-                    f"{current!r}: unknown parent region (expected the id of a rate file)",
+                    Note("error.parent_unknown", parent=repr(current)),
                     key="region.parent",
+                    key_path=("region", "parent"),
                     line=_line(child.path, ("region", "parent")),
+                    rule="parent-unknown",
                 ) from None
             out.append(region)
             current = region.parent
@@ -207,7 +209,6 @@ class RateBook:
 
     def income_stats(self) -> IncomeStats:
         """The income statistics of this book's rate directories (read once, then shared)."""
-        from .income import IncomeStats
 
         with self._lock:
             if self._stats is None:
@@ -227,7 +228,6 @@ class RateBook:
 
 
 def _line(path: Path, key: tuple[str | int, ...]) -> int | None:
-    from ..ratefiles.keypaths import line_of
 
     try:
         return line_of(path.read_text(encoding="utf-8"), key)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..ratefiles.model import Name
 from .book import RateBook
-from .explain import ExplainedValue, _jsonable, explain
+from .explain import ExplainedValue, explain, jsonable
 
 PERCENT = Decimal("0.01")
 
@@ -37,12 +37,12 @@ class Change:
         return {
             "key": self.key,
             "kind": self.kind,
-            "old": None if self.old is None else _jsonable(self.old.value),
-            "new": None if self.new is None else _jsonable(self.new.value),
+            "old": None if self.old is None else jsonable(self.old.value),
+            "new": None if self.new is None else jsonable(self.new.value),
             "old_text": None if self.old is None else self.old.text,
             "new_text": None if self.new is None else self.new.text,
-            "change": _jsonable(self.change),
-            "percent": _jsonable(self.percent),
+            "change": jsonable(self.change),
+            "percent": jsonable(self.percent),
             "old_confidence": None if self.old is None else self.old.source.confidence,
             "new_confidence": None if self.new is None else self.new.source.confidence,
         }

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..ratefiles.model import Condition, Name, SexAges, Source, weakest
+from ..units import money
 from .book import RateBook
 from .schedule import Origin, Schedule
 
@@ -72,7 +73,7 @@ class ExplainedValue:
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
-            "value": _jsonable(self.value),
+            "value": jsonable(self.value),
             "text": self.text,
             "formula": self.formula,
             "region": self.region,
@@ -130,7 +131,7 @@ class Explanation:
             "file": str(self.file),
             "source": self.source.model_dump(mode="json", exclude_none=True),
             "confidence": self.confidence,
-            "national_minimum": _jsonable(self.national_minimum),
+            "national_minimum": jsonable(self.national_minimum),
             "values": [v.as_dict() for v in self.values],
         }
 
@@ -217,7 +218,6 @@ def value_map(explanation: Explanation, *, names: bool = True) -> dict[str, Scal
 
 def format_value(key: str, value: Scalar | None) -> str:
     """A value as shown to a person."""
-    from ..units import money
 
     if value is None:
         return "-"
@@ -259,7 +259,7 @@ def name_text(name: Name) -> str:
     return name.zh if name.zh == name.en else f"{name.zh} / {name.en}"
 
 
-def _jsonable(value: object) -> object:
+def jsonable(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..errors import DataMissingError, YearNotCoveredError
+from ..messages import Note
 from ..ratefiles.model import (
     Amount,
     Category,
@@ -83,7 +84,7 @@ def resolve(
     collection: Window | None = None
     late: LateEnrollment | None = None
     origins: dict[str, Origin] = {}
-    notes: list[str] = []
+    notes: list[Note] = []
 
     for region in chain:
         found = region.year(year)
@@ -126,7 +127,7 @@ def resolve(
             assisted[rule.id] = ScheduleAssist(rule, origin("assisted", ai, own=rule.source))
         if (entry.note and region.id != chain[0].id) or (entry.note and len(chain) == 1):
             # The national file's notes are about its own sourcing; a region's are shown.
-            notes.append(f"{region.id}: {entry.note}")
+            notes.append(Note("note.region_note", region=region.id, text=entry.note))
 
     _, leaf_year = leaf_entry
     resolved: list[ScheduleCategory] = []

@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RateFileError
+from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratefiles.keypaths import parse_path
 from ..ratefiles.reading import Region, load_rate_file
@@ -117,13 +118,13 @@ class EditResult:
         }
 
 
-def _read(path: Path) -> str:
+def read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise EditError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+        raise EditError(Note("edit.cannot_read", path=path, reason=exc.strerror or exc)) from None
     except UnicodeDecodeError:
-        raise EditError(f"{path}: the file is not UTF-8 text") from None
+        raise EditError(Note("edit.not_utf8", path=path)) from None
 
 
 def _coverages(text: str) -> list[object]:
@@ -200,7 +201,7 @@ def check_edit(
     return errors + warnings
 
 
-def _finish(
+def finish_edit(
     book: RateBook,
     region_id: str,
     path: Path,
@@ -214,7 +215,7 @@ def _finish(
     problems = check_edit(book, region_id, path, old_text, new_text)
     errors = [p for p in problems if p.is_error]
     if errors:
-        headline = f"the edit would break {path.name}, nothing was changed"
+        headline = Note("edit.would_break", file=path.name)
         raise EditError(problem_summary(headline, errors), errors, headline)
     warnings = tuple(p for p in problems if not p.is_error)
     result = EditResult(
@@ -236,9 +237,7 @@ def write_atomic(path: Path, text: str, *, expected: str | None = None) -> None:
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError as exc:
-        raise EditError(
-            f"{path}: cannot read the file ({exc.strerror or exc}); nothing was changed"
-        ) from None
+        raise EditError(Note("edit.cannot_read_unchanged", path=path, reason=exc.strerror or exc)) from None
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
@@ -247,18 +246,13 @@ def write_atomic(path: Path, text: str, *, expected: str | None = None) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
-        if expected is not None and _read(path) != expected:
-            raise EditError(
-                f"{path}: the file changed while it was being edited; nothing was changed"
-                " (expected to be the only one editing it: try again)"
-            )
+        if expected is not None and read_text(path) != expected:
+            raise EditError(Note("edit.changed_meanwhile", path=path))
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise EditError(
-            f"{path}: cannot write the file ({exc.strerror or exc}); nothing was changed"
-        ) from None
+        raise EditError(Note("edit.cannot_write", path=path, reason=exc.strerror or exc)) from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

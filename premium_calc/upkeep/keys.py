@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from ..messages import Note
+from ..units import exact_text
+
 if TYPE_CHECKING:
 
     pass
@@ -83,7 +86,7 @@ def parse_key(key: str) -> KeySpec:
             return KeySpec(text, section, None, groups[0], None, kind)
         sub = groups[2] if len(groups) > 2 else None
         return KeySpec(text, section, groups[0], groups[1], sub, kind)
-    raise EditError(f"{key!r}: not a key that can be set (expected {KEY_HELP[len('KEY is '):]})")
+    raise EditError(Note("edit.not_a_key", key=repr(key), keys=KEY_HELP[len("KEY is ") :]))
 
 
 def toml_literal(kind: str, value: str, key: str = "value") -> str:
@@ -95,11 +98,8 @@ def toml_literal(kind: str, value: str, key: str = "value") -> str:
         except InvalidOperation:
             amount = Decimal(-1)
         if not amount.is_finite() or amount < 0 or amount != amount.quantize(FEN):
-            raise EditError(
-                f"{key} = {value!r}: not an amount (expected yuan, at most two decimals,"
-                " such as 400 or 538.36)"
-            )
-        return _decimal_text(amount)
+            raise EditError(Note("edit.not_an_amount", key=key, value=repr(value)))
+        return exact_text(amount)
     if kind == "rate":
         percent = raw.endswith("%")
         try:
@@ -107,31 +107,25 @@ def toml_literal(kind: str, value: str, key: str = "value") -> str:
         except InvalidOperation:
             share = Decimal(-1)
         if not share.is_finite() or not 0 <= share <= 1:
-            raise EditError(f"{key} = {value!r}: not a share (expected e.g. 50% or 0.5)")
-        return _string(raw.replace(" ", "")) if percent else _decimal_text(share)
+            raise EditError(Note("edit.not_a_share", key=key, value=repr(value)))
+        return toml_string(raw.replace(" ", "")) if percent else exact_text(share)
     if kind == "date":
         try:
             return dt.date.fromisoformat(raw).isoformat()
         except ValueError:
-            raise EditError(f"{key} = {value!r}: not a date (expected YYYY-MM-DD)") from None
+            raise EditError(Note("edit.not_a_date", key=key, value=repr(value))) from None
     if kind == "int":
         if not raw.isdigit():
-            raise EditError(f"{key} = {value!r}: not a whole number of days (expected e.g. 90)")
+            raise EditError(Note("edit.not_days", key=key, value=repr(value)))
         return str(int(raw))
     if kind == "bool":
         if raw.lower() not in ("true", "false"):
-            raise EditError(f"{key} = {value!r}: not true or false (expected true or false)")
+            raise EditError(Note("edit.not_a_bool", key=key, value=repr(value)))
         return raw.lower()
-    return _string(value)
+    return toml_string(value)
 
 
-def _decimal_text(amount: Decimal) -> str:
-    if amount == amount.to_integral_value():
-        return str(int(amount))
-    return format(amount.normalize(), "f")
-
-
-def _string(text: str) -> str:
+def toml_string(text: str) -> str:
     import tomlkit
 
     return tomlkit.string(text).as_string()
@@ -141,8 +135,9 @@ def source_literal(url: str, title: str | None, confidence: str | None) -> str:
     """``{ title = ..., url = ..., confidence = ... }`` for a value's source."""
     conf = confidence or DEFAULT_CONFIDENCE
     if conf not in CONFIDENCES:
-        raise EditError(f"--confidence {conf!r}: not a confidence (expected high, medium or low)")
+        raise EditError(Note("edit.not_a_confidence", value=repr(conf)))
     if not re.match(r"^https?://\S+$", url.strip()):
-        raise EditError(f"--source {url!r}: not a web address (expected https://...)")
+        raise EditError(Note("edit.not_a_url", value=repr(url)))
     shown = (title or url).strip()
-    return f"{{ title = {_string(shown)}, url = {_string(url.strip())}, confidence = {_string(conf)} }}"
+    pairs = (("title", shown), ("url", url.strip()), ("confidence", conf))
+    return "{ " + ", ".join(f"{k} = {toml_string(v)}" for k, v in pairs) + " }"

@@ -10,28 +10,30 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratefiles.reading import Region
+from ..units import exact_text
 
 if TYPE_CHECKING:
     from tomlkit.items import Table
 
 from ..errors import EditError
 from ..units import FEN
-from .commit import EditResult, _finish, _read
-from .keys import _decimal_text, _string, parse_key, source_literal
+from .commit import EditResult, finish_edit, read_text
+from .keys import parse_key, source_literal, toml_string
 from .set_value import resolve_target
 from .toml_blocks import (
-    _Blocks,
-    _get_member,
-    _newline,
-    _parse_block,
-    _render_block,
-    _same_newlines,
-    _set_member,
-    _split_trailing,
-    _value,
-    _year_blocks,
+    YearBlocks,
+    get_member,
+    newline_of,
+    parse_block,
+    render_block,
+    same_newlines,
+    set_member,
+    split_trailing,
+    toml_item,
+    year_blocks,
 )
 
 _BUMP = re.compile(r"^\s*([a-z0-9_.]+)\s*=\s*([+-]?)\s*([0-9]+(?:\.[0-9]+)?)\s*(%?)\s*$")
@@ -43,10 +45,7 @@ def parse_bumps(specs: Iterable[str]) -> dict[str, str]:
     for spec in specs:
         m = _BUMP.match(spec)
         if not m:
-            raise EditError(
-                f"--bump {spec!r}: not a bump (expected KEY=+N, KEY=-N, KEY=+N% or KEY=N,"
-                " e.g. individual=+20)"
-            )
+            raise EditError(Note("edit.not_a_bump_spec", spec=repr(spec)))
         out[m[1]] = f"{m[2]}{m[3]}{m[4]}"
     return out
 
@@ -54,7 +53,7 @@ def parse_bumps(specs: Iterable[str]) -> dict[str, str]:
 def _bumped(old: Decimal, bump: str, what: str) -> Decimal:
     m = re.match(r"^([+-]?)([0-9]+(?:\.[0-9]+)?)(%?)$", bump.replace(" ", ""))
     if not m:
-        raise EditError(f"--bump {what}={bump}: not a bump (expected +N, -N, +N% or N)")
+        raise EditError(Note("edit.not_a_bump", what=what, bump=bump))
     sign, number, percent = m.groups()
     amount = Decimal(number)
     if percent:
@@ -65,7 +64,7 @@ def _bumped(old: Decimal, bump: str, what: str) -> Decimal:
     else:
         new = amount
     if new < 0:
-        raise EditError(f"--bump {what}={bump}: {old} would become {new} (expected an amount >= 0)")
+        raise EditError(Note("edit.bump_negative", what=what, bump=bump, old=old, new=new))
     return new
 
 
@@ -92,37 +91,31 @@ def new_year(
     Without ``source_url`` the year's source is a low-confidence draft note saying so.
     """
     book, region_id, path = resolve_target(book_or_path, region)
-    old_text = _read(path)
+    old_text = read_text(path)
     reg = book.region(region_id)
     found = reg.year(from_year)
     if found is None:
         years = ", ".join(str(y) for y in reg.years()) or "none"
-        raise EditError(
-            f"{region_id} has no entry for coverage year {from_year} (years: {years});"
-            " nothing was changed (expected --from an existing year)"
-        )
+        raise EditError(Note("edit.no_from_year", region=region_id, year=from_year, years=years))
     if reg.year(to_year) is not None:
-        raise EditError(
-            f"{region_id} already has coverage year {to_year}; nothing was changed"
-            " (expected a new year: change values with rates set)"
-        )
+        raise EditError(Note("edit.year_exists", region=region_id, year=to_year))
     shift = to_year - from_year
-    blocks = _year_blocks(old_text, reg, path)
-    content, _ = _split_trailing(blocks.text(found[0]))
-    doc = _parse_block(content)
+    blocks = year_blocks(old_text, reg, path)
+    content, _ = split_trailing(blocks.text(found[0]))
+    doc = parse_block(content)
     entry = doc["year"][0]
     notes: list[str] = []
     entry["coverage"] = to_year
     if "policy" in entry:
         entry["policy"] = int(entry["policy"]) + shift
     if source_url:
-        entry["source"] = _value(source_literal(source_url, source_title, confidence))
+        entry["source"] = toml_item(source_literal(source_url, source_title, confidence))
     else:
         title = (
             f"DRAFT: copied from coverage year {from_year} by premium-calc rates new-year;"
             f" replace with the {to_year} notice"
         )
-        entry["source"] = _value(f"{{ title = {_string(title)}, confidence = \"low\" }}")
+        entry["source"] = toml_item(f"{{ title = {toml_string(title)}, confidence = \"low\" }}")
         notes.append("no --source: the year's source is a low-confidence draft")
     if "subsidy_source" in entry:
         del entry["subsidy_source"]
@@ -130,12 +123,12 @@ def new_year(
     for name in ("collection", "late"):
         if name not in entry:
             continue
-        if _get_member(entry, name, "source") is not None:
-            _set_member(entry, name, "source", None)
+        if get_member(entry, name, "source") is not None:
+            set_member(entry, name, "source", None)
         for f in ("start", "end"):
-            old = _get_member(entry, name, f)
+            old = get_member(entry, name, f)
             if isinstance(old, dt.date):
-                _set_member(entry, name, f, _shift_date(old, shift).isoformat())
+                set_member(entry, name, f, _shift_date(old, shift).isoformat())
                 shifted.append(f"{name}.{f}")
     for kind in ("category", "assisted"):
         for table in entry.get(kind) or ():
@@ -148,8 +141,8 @@ def new_year(
         f"Copied from coverage year {from_year} by premium-calc rates new-year{bump_text}"
         f"{shift_text}. Check every value against the {to_year} notice."
     )
-    new_block = _same_newlines(content, _render_block(content, doc))
-    nl = _newline(old_text)
+    new_block = same_newlines(content, render_block(content, doc))
+    nl = newline_of(old_text)
     if not new_block.endswith(("\n", "\r")):
         new_block += nl
     position = _insert_line(blocks, reg, to_year)
@@ -161,7 +154,7 @@ def new_year(
     if shifted:
         notes.append(f"{', '.join(shifted)} moved by {shift} year(s): check them")
     label = f"new coverage year {to_year} from {from_year}{bump_text}"
-    return _finish(book, region_id, path, to_year, old_text, new_text, dry_run, notes, label)
+    return finish_edit(book, region_id, path, to_year, old_text, new_text, dry_run, notes, label)
 
 
 def _shift_date(day: dt.date, years: int) -> dt.date:
@@ -171,7 +164,7 @@ def _shift_date(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _insert_line(blocks: _Blocks, region: Region, to_year: int) -> int:
+def _insert_line(blocks: YearBlocks, region: Region, to_year: int) -> int:
     """Where the new entry goes: before the first later year (and its leading comments)."""
     later = [
         (entry.coverage, i) for i, entry in enumerate(region.data.year) if entry.coverage > to_year
@@ -212,9 +205,9 @@ def _apply_bumps(
                 return False
             new = _bumped(Decimal(str(old)), _bump, _key)
             if member is not None:
-                _set_member(table, name, member, _decimal_text(new))
+                set_member(table, name, member, exact_text(new))
             else:
-                table[name] = _value(_decimal_text(new))
+                table[name] = toml_item(exact_text(new))
             return True
 
         if raw_key == "individual":
@@ -233,7 +226,7 @@ def _apply_bumps(
         else:
             spec = parse_key(raw_key)
             if spec.kind != "money":
-                raise EditError(f"--bump {raw_key}: not an amount (expected an amount key)")
+                raise EditError(Note("edit.bump_not_an_amount", key=raw_key))
             if spec.section in ("year",):
                 hits += change(entry, spec.field)
             elif spec.section == "late":
@@ -245,9 +238,7 @@ def _apply_bumps(
         if not hits:
             parent = reg.parent or "its parent"
             raise EditError(
-                f"--bump {raw_key}: the {from_year} entry of {region_id} sets no such amount of"
-                f" its own (it may inherit it from {parent}); nothing was changed (expected a"
-                " key this entry sets, or bump the parent, or use rates set)"
+                Note("edit.bump_not_own", key=raw_key, year=from_year, region=region_id, parent=parent)
             )
         applied.append((raw_key, bump))
     return applied

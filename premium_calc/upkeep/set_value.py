@@ -9,25 +9,27 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..messages import Note
 from ..ratebook.book import RateBook
+from ..units import exact_text
 
 if TYPE_CHECKING:
     from tomlkit.items import Table
 
 from ..errors import EditError
-from .commit import EditResult, _finish, _read
-from .keys import KeySpec, _decimal_text, _string, parse_key, source_literal, toml_literal
+from .commit import EditResult, finish_edit, read_text
+from .keys import KeySpec, parse_key, source_literal, toml_literal, toml_string
 from .toml_blocks import (
-    _inline_text,
-    _newline,
-    _parse_block,
-    _render_block,
-    _same_newlines,
-    _set_after,
-    _set_member,
-    _split_trailing,
-    _value,
-    _year_blocks,
+    inline_text,
+    newline_of,
+    parse_block,
+    render_block,
+    same_newlines,
+    set_after,
+    set_member,
+    split_trailing,
+    toml_item,
+    year_blocks,
 )
 
 
@@ -43,7 +45,7 @@ def resolve_target(book_or_path: RateBook | Path | str, region: str) -> tuple[Ra
     else:
         directory = Path(book_or_path)
         if not directory.is_dir():
-            raise EditError(f"{directory}: not a rate directory (expected a directory of rate files)")
+            raise EditError(Note("edit.not_a_directory", directory=directory))
         book = RateBook([directory], use_env=False)
         limit = directory.resolve()
     region_id = book.find(region)
@@ -52,18 +54,11 @@ def resolve_target(book_or_path: RateBook | Path | str, region: str) -> tuple[Ra
     roots = [limit] if limit is not None else list(book.dirs)
     if not any(_inside(real, root) for root in roots):
         where = str(limit) if limit is not None else "the rate directories"
-        raise EditError(
-            f"{region_id}: its file {real} is not inside {where}; nothing was changed"
-            f" (expected a file under a rate directory: copy it to {region_id}.toml in one)"
-        )
+        raise EditError(Note("edit.outside", region=region_id, file=real, where=where))
     if not real.is_file():
-        raise EditError(f"{region_id}: {real} is not a regular file; nothing was changed")
+        raise EditError(Note("edit.not_a_file", region=region_id, file=real))
     if not os.access(real, os.W_OK) or not os.access(real.parent, os.W_OK):
-        raise EditError(
-            f"{region_id}: {real} is not writable (bundled with an installed package?);"
-            f" nothing was changed (expected a writable file: copy it to {region_id}.toml in a"
-            " directory given with --rates-dir or PREMIUM_CALC_RATES, and edit the copy)"
-        )
+        raise EditError(Note("edit.not_writable", region=region_id, file=real))
     return book, region_id, real
 
 
@@ -99,39 +94,32 @@ def set_value(
     source: str | None = None
     if spec.sourced:
         if not source_url:
-            raise EditError(
-                f"{spec.raw}: a value needs its source; nothing was changed"
-                " (expected --source URL of the notice or page it comes from)"
-            )
+            raise EditError(Note("edit.needs_source", key=spec.raw))
         source = source_literal(source_url, source_title, confidence)
     elif source_url:
-        raise EditError(f"{spec.raw}: a note or flag takes no --source (expected no --source)")
+        raise EditError(Note("edit.no_source_for_note", key=spec.raw))
     book, region_id, path = resolve_target(book_or_path, region)
-    old_text = _read(path)
+    old_text = read_text(path)
     reg = book.region(region_id)
     found = reg.year(year)
     if found is None:
         years = ", ".join(str(y) for y in reg.years()) or "none"
-        raise EditError(
-            f"{region_id} has no entry for coverage year {year} (years: {years}); nothing was"
-            f" changed (expected an existing year: add one with rates new-year {region_id}"
-            f" --from Y --year {year})"
-        )
+        raise EditError(Note("edit.no_year", region=region_id, year=year, years=years))
     index = found[0]
-    blocks = _year_blocks(old_text, reg, path)
+    blocks = year_blocks(old_text, reg, path)
     block = blocks.text(index)
-    doc = _parse_block(block)
+    doc = parse_block(block)
     entry = doc["year"][0]
     notes: list[str] = []
     appendix = _apply_set(book, region_id, year, entry, spec, literal, source, notes)
-    new_block = _same_newlines(block, _render_block(block, doc))
+    new_block = same_newlines(block, render_block(block, doc))
     if appendix:
-        content, trailing = _split_trailing(new_block)
-        nl = _newline(old_text)
+        content, trailing = split_trailing(new_block)
+        nl = newline_of(old_text)
         new_block = content + nl + appendix.replace("\n", nl) + trailing
     new_text = blocks.replace(index, new_block)
     label = f"{spec.raw} = {value.strip()}"
-    return _finish(book, region_id, path, year, old_text, new_text, dry_run, notes, label)
+    return finish_edit(book, region_id, path, year, old_text, new_text, dry_run, notes, label)
 
 
 def _apply_set(
@@ -146,17 +134,17 @@ def _apply_set(
 ) -> str:
     """Change the tomlkit entry; return text of tables to append to the entry (or "")."""
     if spec.section == "year":
-        entry[spec.field] = _value(literal)
+        entry[spec.field] = toml_item(literal)
         if source is not None:
-            _set_after(entry, spec.field, f"{spec.field}_source", _value(source))
+            set_after(entry, spec.field, f"{spec.field}_source", toml_item(source))
         return ""
     if spec.section in ("collection", "late"):
         name = spec.section
         if name not in entry:
             _copy_inherited_table(book, region_id, year, entry, name, notes)
-        _set_member(entry, name, spec.field, literal)
+        set_member(entry, name, spec.field, literal)
         if source is not None:
-            _set_member(entry, name, "source", source)
+            set_member(entry, name, "source", source)
         return ""
     assert spec.ident is not None
     kind = spec.section
@@ -172,12 +160,12 @@ def _apply_set(
         if spec.field not in own:
             seeded = _inherited_members(book, region_id, year, spec)
             if seeded:
-                own[spec.field] = _value(_inline_text(seeded))
+                own[spec.field] = toml_item(inline_text(seeded))
                 notes.append(
                     f"category.{spec.ident}.{spec.field}: copied"
                     f" {', '.join(k for k, _ in seeded)} from the inherited category"
                 )
-        _set_member(own, spec.field, spec.sub, literal)
+        set_member(own, spec.field, spec.sub, literal)
     else:
         if kind == "assisted" and spec.field in ("pays", "pays_share", "assistance"):
             for other in ("pays", "pays_share", "assistance"):
@@ -187,11 +175,11 @@ def _apply_set(
         if kind == "category" and spec.field in ("individual", "tiers") and "missing" in own:
             del own["missing"]
             notes.append(f"category.{spec.ident}.missing removed (the amount is now known)")
-        own[spec.field] = _value(literal)
+        own[spec.field] = toml_item(literal)
     if source is not None:
         if "source" in own:
             notes.append(f"{kind}.{spec.ident}: one source for all its values, now {source}")
-        own["source"] = _value(source)
+        own["source"] = toml_item(source)
     return ""
 
 
@@ -208,10 +196,10 @@ def _copy_inherited_table(
         v = getattr(inherited, f)
         if v is None:
             continue
-        pairs.append((f, v.isoformat() if isinstance(v, dt.date) else _decimal_text(Decimal(v))))
+        pairs.append((f, v.isoformat() if isinstance(v, dt.date) else exact_text(Decimal(v))))
     origin = schedule.collection_origin if name == "collection" else schedule.late_origin
     where = origin.region if origin is not None else "the parent"
-    entry[name] = _value(_inline_text(pairs))
+    entry[name] = toml_item(inline_text(pairs))
     if pairs:
         copied = ", ".join(k for k, _ in pairs)
         notes.append(f"{name}: copied {copied} from {where} (a table replaces the parent's)")
@@ -234,12 +222,14 @@ def _new_tables(
         ids = [c.id for c in schedule.categories]
         if entry.get("category") is not None or spec.ident not in ids:
             raise EditError(
-                f"{region_id} {year} has no category {spec.ident!r} (categories: {', '.join(ids)});"
-                " nothing was changed (expected one of them; add a new category by hand)"
+                Note(
+                    "edit.no_category", region=region_id, year=year, category=repr(spec.ident),
+                    ids=", ".join(ids),
+                )
             )
         out = []
         for cat_id in ids:
-            lines = ["  [[year.category]]", f"  id = {_string(cat_id)}"]
+            lines = ["  [[year.category]]", f"  id = {toml_string(cat_id)}"]
             if cat_id == spec.ident:
                 lines.append(_member_line(spec, literal, _inherited_members(book, region_id, year, spec)))
                 if source is not None:
@@ -253,30 +243,25 @@ def _new_tables(
     rules = {a.id: a for a in schedule.assisted}
     if spec.ident not in rules:
         raise EditError(
-            f"{region_id} {year} has no assisted rule {spec.ident!r}"
-            f" (rules: {', '.join(rules) or 'none'}); nothing was changed (expected one of them;"
-            " add a new rule by hand)"
+            Note(
+                "edit.no_rule", region=region_id, year=year, rule=repr(spec.ident),
+                rules=", ".join(rules) or Note("error.none"),
+            )
         )
     if spec.field not in ("pays", "pays_share", "assistance"):
-        raise EditError(
-            f"{spec.raw}: the rule is inherited from {rules[spec.ident].origin.region}; set its"
-            " amount first (pays, pays_share or assistance) to give this entry its own rule"
-        )
+        raise EditError(Note("edit.rule_inherited", key=spec.raw, region=rules[spec.ident].origin.region))
     rule = rules[spec.ident].rule
     lines = [
         "  [[year.assisted]]",
-        f"  id = {_string(rule.id)}",
-        f"  name = {{ zh = {_string(rule.name.zh)}, en = {_string(rule.name.en)} }}",
+        f"  id = {toml_string(rule.id)}",
+        f"  name = {{ zh = {toml_string(rule.name.zh)}, en = {toml_string(rule.name.en)} }}",
     ]
     if rule.groups:
-        lines.append("  groups = [" + ", ".join(_string(g) for g in rule.groups) + "]")
+        lines.append("  groups = [" + ", ".join(toml_string(g) for g in rule.groups) + "]")
     if rule.disability_grades:
         lines.append("  disability_grades = [" + ", ".join(str(g) for g in rule.disability_grades) + "]")
     if rule.when is not None:
-        raise EditError(
-            f"{spec.raw}: the inherited rule has a when condition; copy it by hand"
-            " (nothing was changed)"
-        )
+        raise EditError(Note("edit.rule_has_when", key=spec.raw))
     lines.append(_member_line(spec, literal))
     if source is not None:
         lines.append(f"  source = {source}")
@@ -290,7 +275,7 @@ def _member_line(spec: KeySpec, literal: str, seeded: list[tuple[str, str]] | No
         keys = [k for k, _ in seeded or ()]
         at = keys.index(spec.sub) if spec.sub in keys else len(pairs)
         pairs.insert(at, (spec.sub, literal))
-        return f"  {spec.field} = {_inline_text(pairs)}"
+        return f"  {spec.field} = {inline_text(pairs)}"
     return f"  {spec.field} = {literal}"
 
 
@@ -304,5 +289,5 @@ def _inherited_members(
     for cat in schedule.categories:
         if cat.id == spec.ident:
             values = cat.tier_amounts if spec.field == "tiers" else cat.includes
-            return [(k, _decimal_text(v)) for k, v in values.items()]
+            return [(k, exact_text(v)) for k, v in values.items()]
     return []

@@ -26,6 +26,7 @@ from ..errors import PremiumCalcError
 from ..ratebook.book import RateBook
 from ..ratebook.schedule import Schedule, ScheduleAssist, ScheduleCategory
 from ..ratefiles.reading import data_version
+from ..units import exact_text
 
 #: Version of the snapshot layout (bump when the keys below change).
 FORMAT = 1
@@ -40,16 +41,8 @@ def default_path() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "tests" / "snapshots" / "resolved.json"
 
 
-def money(value: Decimal) -> str:
-    """An exact decimal string: whole yuan without decimals (``400``), else no trailing zeros
-    (``538.36``, ``0.5``)."""
-    if value == value.to_integral_value():
-        return format(value.quantize(Decimal(1)), "f")
-    return format(value.normalize(), "f")
-
-
 def _share(value: Decimal) -> str:
-    return f"{money(value * 100)}%"
+    return f"{exact_text(value * 100)}%"
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -66,12 +59,12 @@ def _category(order: int, cat: ScheduleCategory) -> dict[str, Any]:
         {
             "order": order,
             "when": _when(cat.conditions),
-            "individual": money(cat.individual) if cat.individual is not None else None,
-            "tiers": {k: money(v) for k, v in cat.tier_amounts.items()},
+            "individual": exact_text(cat.individual) if cat.individual is not None else None,
+            "tiers": {k: exact_text(v) for k, v in cat.tier_amounts.items()},
             "formula": cat.formula,
             "missing": cat.missing,
-            "subsidy": money(cat.subsidy) if cat.subsidy is not None else None,
-            "includes": {k: money(v) for k, v in cat.includes.items()},
+            "subsidy": exact_text(cat.subsidy) if cat.subsidy is not None else None,
+            "includes": {k: exact_text(v) for k, v in cat.includes.items()},
             "below_minimum": cat.below_minimum or None,
             "confidence": cat.source.confidence,
         }
@@ -85,9 +78,9 @@ def _assisted(rule: ScheduleAssist) -> dict[str, Any]:
             "groups": list(r.groups),
             "disability_grades": list(r.disability_grades),
             "when": _when(r.conditions),
-            "pays": money(r.pays) if r.pays is not None else None,
+            "pays": exact_text(r.pays) if r.pays is not None else None,
             "pays_share": _share(r.pays_share) if r.pays_share is not None else None,
-            "assistance": money(r.assistance) if r.assistance is not None else None,
+            "assistance": exact_text(r.assistance) if r.assistance is not None else None,
             "confidence": rule.origin.source.confidence,
         }
     )
@@ -101,7 +94,7 @@ def resolved_year(schedule: Schedule) -> dict[str, Any]:
         {
             "policy_year": schedule.policy_year,
             "confidence": schedule.confidence,
-            "subsidy": money(schedule.subsidy) if schedule.subsidy is not None else None,
+            "subsidy": exact_text(schedule.subsidy) if schedule.subsidy is not None else None,
             "collection": _clean(
                 {
                     "start": window.start.isoformat() if window.start else None,
@@ -112,7 +105,7 @@ def resolved_year(schedule: Schedule) -> dict[str, Any]:
             else None,
             "late": _clean(
                 {
-                    "amount": money(late.amount),
+                    "amount": exact_text(late.amount),
                     "start": late.start.isoformat() if late.start else None,
                     "end": late.end.isoformat() if late.end else None,
                     "waiting_days": late.waiting_days,

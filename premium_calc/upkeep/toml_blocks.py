@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..messages import Note
 from ..ratefiles.keypaths import index_lines
 from ..ratefiles.reading import Region
 
@@ -25,7 +26,7 @@ from ..errors import EditError
 
 
 @dataclass
-class _Blocks:
+class YearBlocks:
     """A file's text cut into the ``[[year]]`` entries (by line) and what lies around them."""
 
     lines: list[str]
@@ -43,7 +44,7 @@ class _Blocks:
         return "".join(self.lines[:line]) + new + "".join(self.lines[line:])
 
 
-def _year_blocks(text: str, region: Region, path: Path) -> _Blocks:
+def year_blocks(text: str, region: Region, path: Path) -> YearBlocks:
 
     index = index_lines(text)
     lines = text.splitlines(keepends=True)
@@ -60,7 +61,7 @@ def _year_blocks(text: str, region: Region, path: Path) -> _Blocks:
         later = [t for t in tops if t > start]
         end = later[0] - 1 if later else len(lines)
         spans.append((start - 1, end))
-    blocks = _Blocks(lines, spans)
+    blocks = YearBlocks(lines, spans)
     # Make sure each block is exactly the entry it should be.
     for i, entry in enumerate(region.data.year):
         try:
@@ -74,13 +75,10 @@ def _year_blocks(text: str, region: Region, path: Path) -> _Blocks:
 
 
 def _cannot_locate(path: Path, index: int) -> EditError:
-    return EditError(
-        f"{path}: cannot locate [[year]] entry {index + 1} as its own table; nothing was changed"
-        " (expected [[year]] tables as in rates/README.md; edit this file by hand)"
-    )
+    return EditError(Note("edit.cannot_locate", path=path, entry=index + 1))
 
 
-def _split_trailing(block: str) -> tuple[str, str]:
+def split_trailing(block: str) -> tuple[str, str]:
     """``(content, trailing)``: trailing blank and comment lines belong to what follows."""
     lines = block.splitlines(keepends=True)
     cut = len(lines)
@@ -89,18 +87,18 @@ def _split_trailing(block: str) -> tuple[str, str]:
     return "".join(lines[:cut]), "".join(lines[cut:])
 
 
-def _newline(text: str) -> str:
+def newline_of(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def _same_newlines(original: str, rendered: str) -> str:
+def same_newlines(original: str, rendered: str) -> str:
     """New lines end like the original's where the original ends every line with CRLF."""
     if "\r\n" in original and "\n" not in original.replace("\r\n", ""):
         return re.sub(r"(?<!\r)\n", "\r\n", rendered)
     return rendered
 
 
-def _parse_block(text: str) -> Any:
+def parse_block(text: str) -> Any:
     import tomlkit
 
     doc = tomlkit.parse(text)
@@ -133,7 +131,7 @@ def _fix_dates(node: Any) -> None:
             _fix_dates(item)
 
 
-def _value(literal: str) -> Item:
+def toml_item(literal: str) -> Item:
     import tomlkit
 
     item = tomlkit.value(literal)
@@ -141,7 +139,7 @@ def _value(literal: str) -> Item:
     return item
 
 
-def _inline_text(pairs: list[tuple[str, str]]) -> str:
+def inline_text(pairs: list[tuple[str, str]]) -> str:
     return "{ " + ", ".join(f"{k} = {v}" for k, v in pairs) + " }" if pairs else "{}"
 
 
@@ -159,7 +157,7 @@ def _inline_pairs(item: Any) -> list[tuple[str, str]]:
 _MEMBER_ORDER = ("amount", "start", "end", "waiting_days", "source", "note")
 
 
-def _set_member(table: Table, name: str, member: str, literal: str | None) -> None:
+def set_member(table: Table, name: str, member: str, literal: str | None) -> None:
     """Set (or with ``None`` remove) ``member`` of the table or inline table ``table[name]``."""
     from tomlkit.items import InlineTable
     from tomlkit.items import Table as TomlTable
@@ -170,7 +168,7 @@ def _set_member(table: Table, name: str, member: str, literal: str | None) -> No
             if member in current:
                 del current[member]
         else:
-            current[member] = _value(literal)
+            current[member] = toml_item(literal)
         return
     pairs = _inline_pairs(current) if isinstance(current, InlineTable) else []
     keys = [k.strip('"') for k, _ in pairs]
@@ -190,10 +188,10 @@ def _set_member(table: Table, name: str, member: str, literal: str | None) -> No
             len(pairs),
         )
         pairs.insert(position, (member, literal))
-    table[name] = _value(_inline_text(pairs))
+    table[name] = toml_item(inline_text(pairs))
 
 
-def _set_after(table: Table, after: str, name: str, item: Item) -> None:
+def set_after(table: Table, after: str, name: str, item: Item) -> None:
     """``table[name] = item``, a new key placed right after ``after`` where tomlkit allows."""
     if name in table:
         table[name] = item
@@ -209,19 +207,19 @@ def _set_after(table: Table, after: str, name: str, item: Item) -> None:
     table[name] = item
 
 
-def _get_member(table: Table, name: str, member: str) -> Any:
+def get_member(table: Table, name: str, member: str) -> Any:
     current = table.get(name)
     if current is None:
         return None
     return current.get(member)
 
 
-def _render_block(original: str, doc: Any) -> str:
+def render_block(original: str, doc: Any) -> str:
     """Render an edited block; lines tomlkit did not mean to change stay byte for byte."""
     import tomlkit
 
     rendered = tomlkit.dumps(doc)
-    baseline = tomlkit.dumps(_parse_block(original))
+    baseline = tomlkit.dumps(parse_block(original))
     if baseline == original:
         return rendered
     old = original.splitlines(keepends=True)
