@@ -280,7 +280,7 @@ def household_series(
         region=region_id,
         region_name=leaf.name,
         category=None,
-        category_rule="every member's own category (premium.calculate); cheapest tier unless given",
+        category_rule=str(Note("note.category_household")),
         statistic=statistic,
         statistic_name=statistic_name(statistic),
         income_region=inc_region,
