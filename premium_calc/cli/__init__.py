@@ -18,6 +18,9 @@ from ._common import app
 
 def main() -> None:
     """Console-script entry point."""
+    from .encoding import safe_streams
+
+    safe_streams()
     app()
 
 

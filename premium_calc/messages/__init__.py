@@ -50,13 +50,24 @@ def _catalog(lang: str) -> gettext.NullTranslations:
 
 def tr(key: str, lang: str, /, **fields: object) -> str:
     """The text of ``key`` in ``lang`` (English if there is no text in that language), with
-    ``{name}`` fields filled in (a field that is itself a :class:`Note` is shown in ``lang``)."""
+    ``{name}`` fields filled in (a field that is itself a :class:`Note`, or a name given in both
+    languages, such as a rate file's bilingual ``note``, is shown in ``lang``)."""
     code = _code(lang)
     template = _catalog(code).gettext(key)
     if not fields:
         return template
-    shown = {k: v.text(code) if isinstance(v, Note) else v for k, v in fields.items()}
-    return template.format(**shown)
+    return template.format(**{k: _shown(v, code) for k, v in fields.items()})
+
+
+def _shown(value: object, lang: str) -> object:
+    """A field as shown in ``lang``: a note in that language, a bilingual name in its form."""
+    if isinstance(value, Note):
+        return value.text(lang)
+    if not isinstance(value, str) and isinstance(getattr(value, "zh", None), str) and isinstance(
+        getattr(value, "en", None), str
+    ):
+        return value.zh if lang == "zh" else value.en  # type: ignore[attr-defined]
+    return value
 
 
 def _code(lang: str) -> str:

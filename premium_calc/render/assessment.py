@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from ..household.burden import Assessment
 from ..units import money, percent
-from .formats import LOW_MARK, confidence_mark, say
+from .formats import LOW_MARK, component_name, confidence_mark, confidence_word, say, short_percent
 
 
 def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
@@ -52,8 +52,8 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
             if m.assisted_rule:
                 category += f" [{m.assisted_rule}]"
             if m.components:
-                parts = ", ".join(f"{k} {money(v)}" for k, v in m.components.items())
-                category += f" (incl. {parts})" if lang == "en" else f" (含 {parts})"
+                parts = ", ".join(f"{component_name(k, lang)} {money(v)}" for k, v in m.components.items())
+                category += tr("calc.includes", lang, parts=parts)
         mark = confidence_mark(m.confidence)
         any_low = any_low or bool(mark)
         table.add_row(
@@ -65,7 +65,7 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
             money(m.paid) + mark,
             ("≥" if m.subsidy_is_national_minimum else "") + money(m.subsidy),
         )
-    lines: list[RenderableType] = [table]
+    lines: list[RenderableType] = [Text(summary_line(result, lang)), table]
     lines.append(burden_text(result, lang))
     facts = Text()
     if result.national_minimum is not None:
@@ -81,6 +81,29 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
     lines.append(facts)
     lines.append(sources_text(result.sources, lang, any_low))
     return Group(*lines)
+
+
+def summary_line(result: Assessment, lang: str) -> str:
+    """One sentence a household can read at a glance: what it pays in all and per person, how
+    heavy that is, and what the government adds."""
+    b = result.burden
+    size = b.household_size
+    parts = [
+        tr(
+            "calc.summary.pays", lang, size=size, year=result.coverage_year,
+            paid=money(result.total_paid), per=money(b.paid_per_member),
+        )
+    ]
+    if b.computable and b.burden_ratio is not None:
+        own = b.income_basis == "household"
+        key = "calc.summary.burden" if own else "calc.summary.burden_statistic"
+        parts.append(tr(key, lang, share=percent(b.burden_ratio), days=b.days_of_work))
+    if result.total_subsidy is not None and result.total_subsidy > 0:
+        floor = result.subsidy_is_national_minimum
+        key = "calc.summary.subsidy_at_least" if floor else "calc.summary.subsidy"
+        parts.append(tr(key, lang, subsidy=money(result.total_subsidy)))
+    low = any(m.confidence == "low" for m in result.members)
+    return "".join(parts) + tr("calc.summary.end", lang) + (f" {LOW_MARK}" if low else "")
 
 
 def burden_text(result: Assessment, lang: str) -> RenderableType:
@@ -111,15 +134,17 @@ def burden_text(result: Assessment, lang: str) -> RenderableType:
         )
         out.append(f"  {tr('calc.ratio', lang)}: ")
         out.append(percent(b.burden_ratio), style=f"bold {style}")
-        out.append(
-            f"  ({tr('calc.months', lang)} {b.months_of_income}, {tr('calc.days', lang)} {b.days_of_work})\n"
-        )
-        checks = ", ".join(
-            f"{percent(c.threshold)}: {tr('calc.exceeded' if c.exceeded else 'calc.not_exceeded', lang)}"
+        out.append(tr("calc.equivalents", lang, months=b.months_of_income, days=b.days_of_work) + "\n")
+        checks = tr("calc.list_separator", lang).join(
+            tr(
+                "calc.threshold_check", lang, threshold=percent(c.threshold),
+                short=short_percent(c.threshold),
+                verdict=tr("calc.verdict_yes", lang) if c.exceeded else tr("calc.verdict_no", lang),
+            )
             for c in b.thresholds
         )
         if checks:
-            out.append(f"  {tr('calc.threshold', lang)}: {checks}\n")
+            out.append(f"  {tr('calc.threshold_line', lang, checks=checks)}\n")
     for note in b.notes:
         out.append(f"  {tr('calc.note', lang)}: {say(note, lang)}\n", style="dim")
     return out
@@ -134,7 +159,8 @@ def sources_text(sources: Sequence[Any], lang: str, low_footnote: bool = False) 
         mark = confidence_mark(s.confidence)
         url = f" <{s.url}>" if s.url else ""
         label = tr("calc.confidence", lang)
-        out.append(f"  [{i}] {s.title}{url} ({label}: {s.confidence}{mark})\n", style="dim")
+        level = confidence_word(s.confidence, lang)
+        out.append(f"  [{i}] {s.title}{url} ({label}: {level}{mark})\n", style="dim")
     if low_footnote or any(s.confidence == "low" for s in sources):
         out.append(f"  {LOW_MARK} {tr('calc.low_note', lang)}\n", style="yellow")
     return out

@@ -5,10 +5,10 @@ signed percentages, bars.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from ..messages import Bilingual, Note, uses_cjk
+from ..messages import Bilingual, Note, has, tr, uses_cjk
 
 if TYPE_CHECKING:
 
@@ -58,8 +58,12 @@ def index_text(value: Decimal | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def multiple_text(value: Decimal | None) -> str:
-    return "-" if value is None else f"x{value.normalize():f}"
+def multiple_text(value: Decimal | None, lang: str = "en") -> str:
+    """A multiple: ``x4.4444`` in English, ``4.44倍`` in Chinese (two decimals, half-up)."""
+    if value is None:
+        return "-"
+    short = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP).normalize():f}"
+    return tr("history.multiple", lang, value=f"{value.normalize():f}", short=short)
 
 
 def bar(value: Decimal | float, maximum: Decimal | float, width: int = BAR_WIDTH) -> str:
@@ -81,3 +85,22 @@ def say(text: str | None, lang: str) -> str:
     if text is None:
         return ""
     return text.text(lang) if isinstance(text, Note) else str(text)
+
+
+def confidence_word(confidence: str | None, lang: str) -> str:
+    """``high`` / ``medium`` / ``low`` in ``lang`` (高 / 中 / 低); other levels as they are."""
+    if confidence is None:
+        return "-"
+    key = f"confidence.{confidence}"
+    return tr(key, lang) if has(key) else confidence
+
+
+def component_name(component: str, lang: str) -> str:
+    """A part collected with the premium (``ltc``: long-term care insurance) in ``lang``."""
+    key = f"component.{component}"
+    return tr(key, lang) if has(key) else component
+
+
+def short_percent(ratio: Decimal) -> str:
+    """A ratio as a percentage without needless decimals (``0.05`` -> ``5%``, ``0.075`` -> ``7.5%``)."""
+    return f"{(ratio * 100).normalize():f}%"

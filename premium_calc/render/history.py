@@ -145,7 +145,7 @@ def _growth_line(label: str, first: Decimal | None, last: Decimal | None, y0: in
     cagr = percent(rate) if rate is not None else "-"
     return (
         f"  {label}: {money(first)} -> {money(last)} ({y0}->{y1}):"
-        f" {multiple_text(mult)}, {tr('history.cagr', lang)} {cagr}"
+        f" {multiple_text(mult, lang)}, {tr('history.cagr', lang)} {cagr}"
     )
 
 
@@ -189,9 +189,9 @@ def summary_text(history: History, lang: str = "en") -> RenderableType:
                 continue
             out.append(
                 f"    {seg.compare_first_year}->{seg.compare_last_year}:"
-                f" {tr('history.premium_w', lang)} {multiple_text(seg.premium_multiple)}"
+                f" {tr('history.premium_w', lang)} {multiple_text(seg.premium_multiple, lang)}"
                 f" ({tr('history.cagr', lang)} {percent(seg.premium_cagr)}),"
-                f" {tr('history.income', lang)} {multiple_text(seg.income_multiple)}"
+                f" {tr('history.income', lang)} {multiple_text(seg.income_multiple, lang)}"
                 f" ({tr('history.cagr', lang)} {percent(seg.income_cagr)});"
             )
             if seg.gap_pp_per_year is not None:
