@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..messages import tr
+from ..messages import tr, uses_cjk
 from ..units import money, percent
 from .assessment import sources_text
 from .formats import LOW_MARK, confidence_mark, say
@@ -75,7 +75,8 @@ def comparison_table(
     for row in c.rows:
         listed = ", ".join(
             ("*" if cat.reference else "")
-            + f"{cat.id} {money(cat.amount) if cat.amount is not None else tr('history.missing', lang)}"
+            + f"{cat.name.zh if uses_cjk(lang) else cat.id}"
+            + f" {money(cat.amount) if cat.amount is not None else tr('history.missing', lang)}"
             + confidence_mark(cat.confidence)
             for cat in row.categories
         )

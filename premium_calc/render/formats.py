@@ -104,3 +104,9 @@ def component_name(component: str, lang: str) -> str:
 def short_percent(ratio: Decimal) -> str:
     """A ratio as a percentage without needless decimals (``0.05`` -> ``5%``, ``0.075`` -> ``7.5%``)."""
     return f"{(ratio * 100).normalize():f}%"
+
+
+def level_name(level: str, lang: str) -> str:
+    """``country`` / ``province`` / ``city`` / ``county`` in ``lang`` (全国 / 省级 / 市级 / 县级)."""
+    key = f"level.{level}"
+    return tr(key, lang) if has(key) else level

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..messages import tr
 from ..ratefiles.model import Name
-from .formats import region_name, year_ranges
+from .formats import level_name, region_name, year_ranges
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -42,5 +42,6 @@ def regions_table(book: RateBook, lang: str) -> Table:
         table.add_column(tr(f"regions.{col}", lang))
     for row in region_rows(book):
         name = region_name(Name(zh=row["name_zh"], en=row["name_en"]), lang)
-        table.add_row(str(row["id"]), name, str(row["level"]), year_ranges(list(row["years"])))
+        level = level_name(str(row["level"]), lang)
+        table.add_row(str(row["id"]), name, level, year_ranges(list(row["years"])))
     return table
