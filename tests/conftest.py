@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -8,6 +9,15 @@ import pytest
 from premium_calc.household.burden import Assessment, assess
 from premium_calc.household.parsing import build_household
 from premium_calc.ratebook.book import RateBook
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests expect English unless they ask for Chinese: a developer's Chinese locale or
+    PREMIUM_CALC_LANG must not change the language the CLI picks (chosen when it is imported,
+    which happens after this, during collection)."""
+    for name in ("PREMIUM_CALC_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        os.environ.pop(name, None)
+    os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,8 @@ COMMANDS = [
 def _run(args: list[str], encoding: str) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONIOENCODING": encoding, "COLUMNS": "120"}
     env.pop("PREMIUM_CALC_RATES", None)
-    return subprocess.run([sys.executable, "-m", "premium_calc", *args], capture_output=True, env=env, check=False)
+    command = [sys.executable, "-m", "premium_calc", *args]
+    return subprocess.run(command, capture_output=True, env=env, check=False)
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "cp1252", "ascii"])

@@ -18,14 +18,28 @@ if TYPE_CHECKING:
     from ..ratebook.book import RateBook
 
 from .._version import __version__
+from ..messages import tr
+from .language import LANG, environment_language, normalise
+
+if LANG == "zh":
+    from .helpformat import install
+
+    install(LANG)
+
+
+def short_help(text: str) -> str | None:
+    """A command's line in the list of commands: click's cut of its help in English (``None``),
+    the first sentence in Chinese (click would cut a text without spaces down to "...")."""
+    if LANG != "zh":
+        return None
+    from .helpformat import first_sentence
+
+    return first_sentence(text)
+
 
 app = typer.Typer(
     name="premium-calc",
-    help=(
-        "Can we still afford resident medical insurance? Premiums of China's urban-rural"
-        " resident medical insurance (城乡居民基本医疗保险) by region and year, what a household"
-        " pays and how heavy that is against its income. Every number carries its source."
-    ),
+    help=tr("cli.help.app", LANG),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -34,9 +48,11 @@ app = typer.Typer(
 )
 
 
+RATES_HELP = tr("cli.help.rates", LANG)
 rates_app = typer.Typer(
     name="rates",
-    help="Work with rate files: validate, show, explain, diff, edit, coverage, schema.",
+    help=RATES_HELP,
+    short_help=short_help(RATES_HELP),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -48,18 +64,80 @@ class Lang(str, Enum):
     en = "en"
 
 
+#: The default every ``--lang`` shows in help: the language chosen when the CLI was imported.
+#: When a command runs without ``--lang``, its language is chosen again (:func:`current_language`).
+DEFAULT_LANG = Lang(LANG)
+_LANG_META = "premium_calc.lang"
+
+
+def current_language(ctx: typer.Context | None = None) -> Lang:
+    """The language of a command run without ``--lang``: ``premium-calc --lang X`` before the
+    command, then ``PREMIUM_CALC_LANG``, then the locale, then English."""
+    if ctx is None:
+        from .helpformat import click_module
+
+        ctx = click_module("globals").get_current_context(silent=True)
+    chosen = ctx.meta.get(_LANG_META) if ctx is not None else None
+    if isinstance(chosen, Lang):
+        return chosen
+    return Lang(environment_language())
+
+
+def parse_lang(value: Lang | str) -> Lang | str:
+    """``--lang``: zh, zh-CN, zh_CN, zh-Hans, ZH, cn -> zh; en, en-US, en_GB, EN -> en; anything
+    else stays a string, for the option's callback to reject."""
+    if isinstance(value, Lang):
+        return value
+    code = normalise(value)
+    return value if code is None else Lang(code)
+
+
+def _checked(ctx: typer.Context, value: Lang | str | None) -> Lang | None:
+    """A ``--lang`` value, or a one-line error (exit code 2) for a language there is none of."""
+    if value is None or isinstance(value, Lang):
+        return value
+    lang = current_language(ctx)
+    fail(tr("cli.bad_lang", lang, value=repr(value)), lang=lang)
+
+
+def _given(ctx: typer.Context, param: typer.CallbackParam) -> bool:
+    source = ctx.get_parameter_source(param.name or "lang")
+    return getattr(source, "name", None) == "COMMANDLINE"
+
+
+def _command_lang(ctx: typer.Context, param: typer.CallbackParam, value: Lang | str) -> Lang:
+    """A command's ``--lang``: as given, or else chosen when the command runs."""
+    lang = _checked(ctx, value)
+    if lang is not None and _given(ctx, param):
+        return lang
+    return current_language(ctx)
+
+
+def _root_lang(ctx: typer.Context, param: typer.CallbackParam, value: Lang | str | None) -> Lang | None:
+    """``premium-calc --lang X COMMAND``: X becomes the default of the command's ``--lang``."""
+    lang = _checked(ctx, value)
+    if lang is not None:
+        ctx.meta[_LANG_META] = lang
+    return lang
+
+
 RatesDirOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--rates-dir",
-        help="Extra rate directory overlaying the bundled rates (repeatable; also"
-        " PREMIUM_CALC_RATES=dir1:dir2).",
+        help=tr("cli.help.rates_dir", LANG),
         show_default=False,
     ),
 ]
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of labels: zh or en.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (amounts as exact strings).")]
-CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang", help=tr("cli.help.lang", LANG), parser=parse_lang, callback=_command_lang,
+        metavar="<zh|en>",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help=tr("cli.help.json", LANG))]
+CsvOption = Annotated[bool, typer.Option("--csv", help=tr("cli.help.csv", LANG))]
 
 
 def _version(value: bool) -> None:
@@ -74,8 +152,17 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help=tr("cli.help.version", LANG)
+        ),
     ] = False,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang", help=tr("cli.help.root_lang", LANG), parser=parse_lang, callback=_root_lang,
+            metavar="<zh|en>", show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Premiums, subsidies and burden of China's resident medical insurance."""
 
@@ -96,7 +183,7 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except PremiumCalcError as exc:
             lang = kwargs.get("lang")
-            chosen = lang if isinstance(lang, str) else "en"
+            chosen = lang if isinstance(lang, str) else current_language()
             fail(exc.text(chosen), lang=chosen)
         except BrokenPipeError:  # pragma: no cover - e.g. piped into head
             sys.stderr.close()

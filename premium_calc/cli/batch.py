@@ -8,28 +8,25 @@ from typing import Annotated
 import typer
 
 from ..messages import tr
-from ._common import RatesDirOption, app, fail, get_book, user_errors
+from ._common import RatesDirOption, app, current_language, fail, get_book, short_help, user_errors
+from .language import LANG
+
+BATCH_HELP = tr("cli.help.batch", LANG)
 
 
-@app.command()
+@app.command(help=BATCH_HELP, short_help=short_help(BATCH_HELP))
 @user_errors
 def batch(
-    file: Annotated[Path, typer.Argument(help="CSV: household,age,sex,flags,income (birth_date optional).")],
-    region: Annotated[str, typer.Option("--region", "-r", help="Region id or name.")],
-    year: Annotated[int, typer.Option("--year", "-y", help="Coverage year.")],
-    tier: Annotated[str | None, typer.Option("--tier", help="Optional tier (default: cheapest).")] = None,
-    late: Annotated[bool, typer.Option("--late", help="Everyone enrols late.")] = False,
+    file: Annotated[Path, typer.Argument(help=tr("cli.help.batch.file", LANG))],
+    region: Annotated[str, typer.Option("--region", "-r", help=tr("cli.help.batch.region", LANG))],
+    year: Annotated[int, typer.Option("--year", "-y", help=tr("cli.help.batch.year", LANG))],
+    tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.batch.tier", LANG))] = None,
+    late: Annotated[bool, typer.Option("--late", help=tr("cli.help.batch.late", LANG))] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write the CSV here instead of stdout.")
+        Path | None, typer.Option("--out", "-o", help=tr("cli.help.batch.out", LANG))
     ] = None,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """Price many households from a CSV file with the vectorised engine.
-
-    One row per member. Output: one CSV row per household with members, gross, assistance,
-    paid (exact yuan), income and burden ratio (paid / income, 4 decimals), and a status
-    naming any member that could not be priced (a missing fact or amount).
-    """
     import sys
 
     from rich.progress import Progress
@@ -54,5 +51,6 @@ def batch(
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
-            fail(tr("cli.cannot_write", "en", path=out, reason=exc.strerror or exc))
-        typer.echo(tr("cli.households_written", "en", count=len(rows), path=out), err=True)
+            lang = current_language()
+            fail(tr("cli.cannot_write", lang, path=out, reason=exc.strerror or exc), lang=lang)
+        typer.echo(tr("cli.households_written", current_language(), count=len(rows), path=out), err=True)

@@ -11,9 +11,9 @@ import typer
 from ..errors import OptionError
 from ..messages import Note, tr
 from ._common import (
+    DEFAULT_LANG,
     CsvOption,
     JsonOption,
-    Lang,
     LangOption,
     RatesDirOption,
     app,
@@ -22,16 +22,14 @@ from ._common import (
     fail,
     get_book,
     household_from_options,
+    short_help,
     user_errors,
 )
+from .language import LANG
 
-MEMBER_HELP = (
-    "One per person: AGE[:flag,...] or BIRTHDATE[:flag,...], e.g. 45, 12:student, 55:female,"
-    " 72:dibao, 2007-03-01:college. Flags: male, female, student, college, employee (covered"
-    " by employee insurance), disabled1..disabled4, and assisted groups: tekun, orphan, dibao,"
-    " dibao_edge, monitored, returned_poverty, poverty_exit, low_income, youfu,"
-    " family_planning, border."
-)
+MEMBER_HELP = tr("cli.help.member", LANG)
+CALC_HELP = tr("cli.help.calc", LANG)
+REGIONS_HELP = tr("cli.help.regions", LANG)
 
 
 def parse_thresholds(raw: str | None) -> list[Decimal]:
@@ -55,55 +53,45 @@ def parse_thresholds(raw: str | None) -> list[Decimal]:
     return sorted(out)
 
 
-@app.command()
+@app.command(help=CALC_HELP, short_help=short_help(CALC_HELP))
 @user_errors
 def calc(
     region: Annotated[
         str | None,
-        typer.Option("--region", "-r", help="Region id (cn/guizhou/bijie) or name (毕节, Bijie)."),
+        typer.Option("--region", "-r", help=tr("cli.help.calc.region", LANG)),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", "-y", help="Coverage year (the year the cover applies to).")
+        int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))
     ] = None,
     member: Annotated[
         list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
     ] = None,
     household: Annotated[
         Path | None,
-        typer.Option("--household", help="Household file (.toml or .json) instead of --member."),
+        typer.Option("--household", help=tr("cli.help.calc.household", LANG)),
     ] = None,
     income: Annotated[
         str | None,
-        typer.Option("--income", "-i", help="Annual household income in yuan (default: a statistic)."),
+        typer.Option("--income", "-i", help=tr("cli.help.calc.income", LANG)),
     ] = None,
     tier: Annotated[
-        str | None, typer.Option(
-            "--tier", help="Optional tier where the region has them (default: the cheapest)."
-        )
+        str | None, typer.Option("--tier", help=tr("cli.help.calc.tier", LANG))
     ] = None,
     late: Annotated[
-        bool, typer.Option("--late", help="Enrol outside the collection window (late-enrollment amount).")
+        bool, typer.Option("--late", help=tr("cli.help.calc.late", LANG))
     ] = False,
     statistic: Annotated[
         str,
-        typer.Option(
-            "--income-stat",
-            help="Income statistic when no --income: rural, urban, all, or quintile q1..q5.",
-        ),
+        typer.Option("--income-stat", help=tr("cli.help.calc.income_stat", LANG)),
     ] = "rural",
     thresholds: Annotated[
-        str | None, typer.Option("--thresholds", help="Burden thresholds, e.g. 5%,10% (default).")
+        str | None, typer.Option("--thresholds", help=tr("cli.help.calc.thresholds", LANG))
     ] = None,
-    lang: LangOption = Lang.en,
+    lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     csv_out: CsvOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """What a household pays for resident medical insurance, and how heavy that is.
-
-    Example: premium-calc calc --region 毕节 --year 2025 --member 45 --member 42:female
-    --member 12:student --member 70 --income 14000
-    """
     from ..household.burden import assess
 
     if household is not None and member:
@@ -142,14 +130,13 @@ def calc(
         console().print(assessment_table(result, lang.value))
 
 
-@app.command()
+@app.command(help=REGIONS_HELP, short_help=short_help(REGIONS_HELP))
 @user_errors
 def regions(
-    lang: LangOption = Lang.en,
+    lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """List the regions with their coverage years."""
     from ..render.regions import region_rows, regions_table
 
     book = get_book(rates_dir)

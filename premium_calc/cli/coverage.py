@@ -6,34 +6,34 @@ from typing import Annotated
 
 import typer
 
+from ..messages import tr
 from ..render.coverage import counts_text, coverage_table
 from ._common import (
+    DEFAULT_LANG,
     JsonOption,
-    Lang,
     LangOption,
     RatesDirOption,
     console,
     echo_json,
     get_book,
     rates_app,
+    short_help,
     user_errors,
 )
+from .language import LANG
 
-YEARS_HELP = "Coverage years: a year (2025), a range (2004-2027) or a list (2018-2019,2024)."
+YEARS_HELP = tr("cli.help.rates.coverage.years", LANG)
+COVERAGE_HELP = tr("cli.help.rates.coverage", LANG)
 
 
-@rates_app.command("coverage")
+@rates_app.command("coverage", help=COVERAGE_HELP, short_help=short_help(COVERAGE_HELP))
 @user_errors
 def coverage_command(
     years: Annotated[str, typer.Option("--years", help=YEARS_HELP)] = "2024-2026",
     json_out: JsonOption = False,
-    lang: LangOption = Lang.en,
+    lang: LangOption = DEFAULT_LANG,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """Matrix of regions x coverage years: which exist, their confidence, and counts.
-
-    Example: premium-calc rates coverage --years 2004-2027 --lang zh
-    """
     from ..analyses.coverage import coverage, parse_years
 
     wanted = parse_years(years)

@@ -10,9 +10,9 @@ import typer
 from ..messages import tr
 from ..render.formats import say
 from ._common import (
+    DEFAULT_LANG,
     CsvOption,
     JsonOption,
-    Lang,
     LangOption,
     RatesDirOption,
     app,
@@ -21,26 +21,22 @@ from ._common import (
     fail,
     get_book,
     household_from_options,
+    short_help,
     user_errors,
 )
 from .calc import MEMBER_HELP
+from .language import LANG
 
-INCOME_HELP = (
-    "Income to measure against: a statistic (rural, urban, all, or the national all-resident"
-    " quintiles q1..q5) of the year the premium is paid in (coverage year - 1); or, with a"
-    " household, its annual income in yuan (e.g. 3500). Default: rural, or the preset's."
-)
-PRESET_HELP = (
-    "A shipped household: rural-family-q1 (four people at the national lowest quintile),"
-    " farmer-3500 (3,500 yuan a year), 1000-a-month (12,000 yuan a year)."
-)
+INCOME_HELP = tr("cli.help.history.income", LANG)
+PRESET_HELP = tr("cli.help.history.preset", LANG)
+HISTORY_HELP = tr("cli.help.history", LANG)
+COMPARE_HELP = tr("cli.help.compare", LANG)
 PlotOption = Annotated[
     Path | None,
-    typer.Option("--plot", help="Also draw a chart to FILE.png or FILE.svg (needs premium-calc[plot]).",
-                 show_default=False),
+    typer.Option("--plot", help=tr("cli.help.plot", LANG), show_default=False),
 ]
 NoChartOption = Annotated[
-    bool, typer.Option("--no-chart", help="No terminal chart under the table.")
+    bool, typer.Option("--no-chart", help=tr("cli.help.no_chart", LANG))
 ]
 
 
@@ -61,56 +57,44 @@ def _plot_note(result: Any, lang: str) -> None:
         typer.echo(tr("cli.note", lang, note=say(result.note, lang)), err=True)
 
 
-@app.command()
+@app.command(help=HISTORY_HELP, short_help=short_help(HISTORY_HELP))
 @user_errors
 def history(
     region: Annotated[
         str | None,
-        typer.Option("--region", "-r", help="Region id or name (default: cn, the national minimum)."),
+        typer.Option("--region", "-r", help=tr("cli.help.history.region", LANG)),
     ] = None,
-    start: Annotated[int | None, typer.Option("--from", help="First coverage year.")] = None,
-    end: Annotated[int | None, typer.Option("--to", help="Last coverage year.")] = None,
+    start: Annotated[int | None, typer.Option("--from", help=tr("cli.help.history.from", LANG))] = None,
+    end: Annotated[int | None, typer.Option("--to", help=tr("cli.help.history.to", LANG))] = None,
     category: Annotated[
         str | None,
-        typer.Option(
-            "--category", "-c",
-            help="Category id (default: the category of a 40-year-old adult, the catch-all).",
-        ),
+        typer.Option("--category", "-c", help=tr("cli.help.history.category", LANG)),
     ] = None,
     income: Annotated[str | None, typer.Option("--income", "-i", help=INCOME_HELP)] = None,
     income_region: Annotated[
         str | None,
-        typer.Option(
-            "--income-region",
-            help="Take the statistic of this region (default: the region or the ancestor with"
-            " the most years of it).",
-        ),
+        typer.Option("--income-region", help=tr("cli.help.history.income_region", LANG)),
     ] = None,
     member: Annotated[
         list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
     ] = None,
     household: Annotated[
-        Path | None, typer.Option("--household", help="Household file (.toml or .json).")
+        Path | None, typer.Option("--household", help=tr("cli.help.history.household", LANG))
     ] = None,
     preset: Annotated[str | None, typer.Option("--preset", "-p", help=PRESET_HELP)] = None,
     tier: Annotated[
-        str | None, typer.Option("--tier", help="Tier for a household (default: the cheapest).")
+        str | None, typer.Option("--tier", help=tr("cli.help.history.tier", LANG))
     ] = None,
     plot: PlotOption = None,
     no_chart: NoChartOption = False,
     summary_csv: Annotated[
-        bool, typer.Option("--summary-csv", help="Print the summary (span and segments) as CSV.")
+        bool, typer.Option("--summary-csv", help=tr("cli.help.history.summary_csv", LANG))
     ] = False,
-    lang: LangOption = Lang.en,
+    lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     csv_out: CsvOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """Premiums against income over the years: index, multiple, CAGR and burden per year.
-
-    Examples: premium-calc history --region cn --from 2015 --to 2025;
-    premium-calc history --preset farmer-3500 --plot farmer.png
-    """
     if plot is not None:
         from ..render.charts import check_plot_path
 
@@ -184,43 +168,32 @@ def history(
         typer.echo(tr("cli.chart_written", lang, path=chart_result.path), err=True)
 
 
-@app.command()
+@app.command(help=COMPARE_HELP, short_help=short_help(COMPARE_HELP))
 @user_errors
 def compare(
-    year: Annotated[int, typer.Option("--year", "-y", help="Coverage year.")],
+    year: Annotated[int, typer.Option("--year", "-y", help=tr("cli.help.compare.year", LANG))],
     region: Annotated[
         list[str] | None,
-        typer.Option("--region", "-r", help="Region id or name (repeat for each).", show_default=False),
+        typer.Option("--region", "-r", help=tr("cli.help.compare.region", LANG), show_default=False),
     ] = None,
     all_regions: Annotated[
-        bool, typer.Option("--all", help="Every region whose rate file has the year.")
+        bool, typer.Option("--all", help=tr("cli.help.compare.all", LANG))
     ] = False,
     category: Annotated[
         str | None,
-        typer.Option(
-            "--category", "-c",
-            help="Category id to rank by (default: the category of a 40-year-old adult).",
-        ),
+        typer.Option("--category", "-c", help=tr("cli.help.compare.category", LANG)),
     ] = None,
     income: Annotated[
         str,
-        typer.Option(
-            "--income", "-i",
-            help="Income statistic of each region (coverage year - 1): rural, urban, all, q1..q5.",
-        ),
+        typer.Option("--income", "-i", help=tr("cli.help.compare.income", LANG)),
     ] = "rural",
     plot: PlotOption = None,
     no_chart: NoChartOption = False,
-    lang: LangOption = Lang.en,
+    lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     csv_out: CsvOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """Regions side by side in one coverage year, ranked by premium as a share of income,
-    with the national minimum as a reference line.
-
-    Example: premium-calc compare --year 2025 --region 北京 --region 上海 --region cn/hunan
-    """
     if plot is not None:
         from ..render.charts import check_plot_path
 

@@ -10,47 +10,48 @@ import typer
 from ..messages import Note, tr
 from ..render.rates import shown_path
 from ._common import (
+    DEFAULT_LANG,
     JsonOption,
     Lang,
     LangOption,
     RatesDirOption,
+    current_language,
     echo_json,
     emit,
     fail,
     get_book,
     rates_app,
+    short_help,
     user_errors,
 )
+from .language import LANG
 
 if TYPE_CHECKING:
     from ..upkeep.commit import EditResult
 
-
-
+VALIDATE_HELP = tr("cli.help.rates.validate", LANG)
+SHOW_HELP = tr("cli.help.rates.show", LANG)
+EXPLAIN_HELP = tr("cli.help.rates.explain", LANG)
+DIFF_HELP = tr("cli.help.rates.diff", LANG)
+SET_HELP = tr("cli.help.rates.set", LANG)
+NEW_YEAR_HELP = tr("cli.help.rates.new_year", LANG)
+SCHEMA_HELP = tr("cli.help.rates.schema", LANG)
 
 
 # --- validate ---------------------------------------------------------------------------
 
 
-@rates_app.command("validate")
+@rates_app.command("validate", help=VALIDATE_HELP, short_help=short_help(VALIDATE_HELP))
 @user_errors
 def validate_cmd(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(
-            help="Rate files or directories to check (default: every rate file in use).",
-            show_default=False,
-        ),
+        typer.Argument(help=tr("cli.help.rates.validate.paths", LANG), show_default=False),
     ] = None,
-    lang: LangOption = Lang.en,
+    lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """Check rate files: each problem as file:line:col: key.path: what is wrong (expected ...).
-
-    Errors and warnings are listed apart. Exit code 1 if there is any error, 0 otherwise.
-    Example: premium-calc rates validate rates/cn/sichuan.toml
-    """
     from ..errors import RateFileError
     from ..render.rates import problem_dict, validation_report
     from ..upkeep.problems import errors, warnings
@@ -80,21 +81,17 @@ def validate_cmd(
 # --- show / explain / diff --------------------------------------------------------------
 
 
-@rates_app.command("show")
+@rates_app.command("show", help=SHOW_HELP, short_help=short_help(SHOW_HELP))
 @user_errors
 def show_cmd(
-    region: Annotated[str, typer.Argument(help="Region id (cn/sichuan/chengdu) or name (成都).")],
+    region: Annotated[str, typer.Argument(help=tr("cli.help.rates.show.region", LANG))],
     year: Annotated[
-        int | None, typer.Option("--year", "-y", help="Coverage year (default: every year).")
+        int | None, typer.Option("--year", "-y", help=tr("cli.help.rates.show.year", LANG))
     ] = None,
-    lang: LangOption = Lang.en,
+    lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """Every effective value of a region (one year or all), and where it comes from.
-
-    Example: premium-calc rates show 成都 --year 2026
-    """
     from ..ratebook.explain import show
     from ..render.rates import show_report
 
@@ -105,19 +102,15 @@ def show_cmd(
     emit(show_report(view, lang))
 
 
-@rates_app.command("explain")
+@rates_app.command("explain", help=EXPLAIN_HELP, short_help=short_help(EXPLAIN_HELP))
 @user_errors
 def explain_cmd(
-    region: Annotated[str, typer.Argument(help="Region id (cn/sichuan/chengdu) or name (成都).")],
-    year: Annotated[int, typer.Argument(help="Coverage year.")],
-    lang: LangOption = Lang.en,
+    region: Annotated[str, typer.Argument(help=tr("cli.help.rates.explain.region", LANG))],
+    year: Annotated[int, typer.Argument(help=tr("cli.help.rates.explain.year", LANG))],
+    lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """Why each value is what it is: the file and line that set it (own or inherited) and its source.
-
-    Example: premium-calc rates explain cn/sichuan/chengdu 2026
-    """
     from ..ratebook.explain import explain
     from ..render.rates import explain_json, explain_report
 
@@ -128,20 +121,16 @@ def explain_cmd(
     emit(explain_report(e, lang))
 
 
-@rates_app.command("diff")
+@rates_app.command("diff", help=DIFF_HELP, short_help=short_help(DIFF_HELP))
 @user_errors
 def diff_cmd(
-    region: Annotated[str, typer.Argument(help="Region id or name.")],
-    year1: Annotated[int, typer.Argument(help="Coverage year to compare from.")],
-    year2: Annotated[int, typer.Argument(help="Coverage year to compare to.")],
-    lang: LangOption = Lang.en,
+    region: Annotated[str, typer.Argument(help=tr("cli.help.rates.diff.region", LANG))],
+    year1: Annotated[int, typer.Argument(help=tr("cli.help.rates.diff.year1", LANG))],
+    year2: Annotated[int, typer.Argument(help=tr("cli.help.rates.diff.year2", LANG))],
+    lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """Values that changed between two coverage years, with the absolute and % change.
-
-    Example: premium-calc rates diff 成都 2025 2026
-    """
     from ..ratebook.diff import diff
     from ..render.rates import diff_report
 
@@ -156,17 +145,17 @@ def diff_cmd(
 
 SourceOption = Annotated[
     str | None,
-    typer.Option("--source", help="URL of the notice or page the value comes from (required for values)."),
+    typer.Option("--source", help=tr("cli.help.rates.source", LANG)),
 ]
 SourceTitleOption = Annotated[
-    str | None, typer.Option("--source-title", help="Title of the source (default: the URL).")
+    str | None, typer.Option("--source-title", help=tr("cli.help.rates.source_title", LANG))
 ]
 ConfidenceOption = Annotated[
     str | None,
-    typer.Option("--confidence", help="Confidence of the source: high, medium (default) or low."),
+    typer.Option("--confidence", help=tr("cli.help.rates.confidence", LANG)),
 ]
 DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help="Show the change as a unified diff; write nothing.")
+    bool, typer.Option("--dry-run", help=tr("cli.help.rates.dry_run", LANG))
 ]
 
 
@@ -179,40 +168,18 @@ def _report_edit(result: EditResult, lang: Lang, json_out: bool) -> None:
         emit(edit_report(result, lang))
 
 
-def _set_help() -> str:
-    return (
-        "Set one value of a region's coverage year, keeping comments and layout. The new file"
-        " is validated before it replaces the old one (written atomically); an invalid edit"
-        " changes nothing. Example: premium-calc rates set cn/sichuan/chengdu 2026"
-        " category.adult.tiers.tier2 560 --source https://example.org/notice"
-    )
-
-
-@rates_app.command("set", help=_set_help())
+@rates_app.command("set", help=SET_HELP, short_help=short_help(SET_HELP))
 @user_errors
 def set_cmd(
-    region: Annotated[str, typer.Argument(help="Region id or name.")],
-    year: Annotated[int, typer.Argument(help="Coverage year (must exist: see rates new-year).")],
-    key: Annotated[
-        str,
-        typer.Argument(
-            help="subsidy | collection.start | collection.end | late.amount | late.start |"
-            " late.end | late.waiting_days | category.ID.individual | category.ID.tiers.TIER |"
-            " category.ID.subsidy | category.ID.includes.NAME | category.ID.below_minimum |"
-            " assisted.ID.pays | assisted.ID.pays_share | assisted.ID.assistance | note |"
-            " collection.note | late.note | category.ID.note | assisted.ID.note. The source"
-            " goes to subsidy_source, collection.source, late.source, or the category's /"
-            " rule's source."
-        ),
-    ],
-    value: Annotated[
-        str, typer.Argument(help="Yuan (400, 538.36), a date (2025-09-01), 50% or text.")
-    ],
+    region: Annotated[str, typer.Argument(help=tr("cli.help.rates.set.region", LANG))],
+    year: Annotated[int, typer.Argument(help=tr("cli.help.rates.set.year", LANG))],
+    key: Annotated[str, typer.Argument(help=tr("cli.help.rates.set.key", LANG))],
+    value: Annotated[str, typer.Argument(help=tr("cli.help.rates.set.value", LANG))],
     source: SourceOption = None,
     source_title: SourceTitleOption = None,
     confidence: ConfidenceOption = None,
     dry_run: DryRunOption = False,
-    lang: LangOption = Lang.en,
+    lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
@@ -236,36 +203,24 @@ def set_cmd(
     _report_edit(result, lang, json_out)
 
 
-@rates_app.command("new-year")
+@rates_app.command("new-year", help=NEW_YEAR_HELP, short_help=short_help(NEW_YEAR_HELP))
 @user_errors
 def new_year_cmd(
-    region: Annotated[str, typer.Argument(help="Region id or name.")],
-    from_year: Annotated[int, typer.Option("--from", help="Coverage year to copy.")],
-    year: Annotated[int, typer.Option("--year", help="The new coverage year.")],
+    region: Annotated[str, typer.Argument(help=tr("cli.help.rates.new_year.region", LANG))],
+    from_year: Annotated[int, typer.Option("--from", help=tr("cli.help.rates.new_year.from", LANG))],
+    year: Annotated[int, typer.Option("--year", help=tr("cli.help.rates.new_year.year", LANG))],
     bump: Annotated[
         list[str] | None,
-        typer.Option(
-            "--bump",
-            help="Change amounts of the copy (repeatable): individual=+20 (every category amount"
-            " and tier), subsidy=+30, late.amount=+30, category.ID.tiers.TIER=+50, +5% or a"
-            " new amount (individual=420).",
-            show_default=False,
-        ),
+        typer.Option("--bump", help=tr("cli.help.rates.new_year.bump", LANG), show_default=False),
     ] = None,
     source: SourceOption = None,
     source_title: SourceTitleOption = None,
     confidence: ConfidenceOption = None,
     dry_run: DryRunOption = False,
-    lang: LangOption = Lang.en,
+    lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
-    """Add a coverage year copied from another one, with optional bumps.
-
-    Dates move by the difference in years and per-value sources are dropped; without
-    --source the new year's source is a low-confidence draft. Validated before writing.
-    Example: premium-calc rates new-year cn/guizhou --from 2025 --year 2026 --bump individual=+20
-    """
     from ..errors import EditError
     from ..upkeep.new_year import new_year, parse_bumps
 
@@ -286,18 +241,14 @@ def new_year_cmd(
     _report_edit(result, lang, json_out)
 
 
-@rates_app.command("schema")
+@rates_app.command("schema", help=SCHEMA_HELP, short_help=short_help(SCHEMA_HELP))
 @user_errors
 def schema_cmd(
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the schema to this file instead of printing it."),
+        typer.Option("--output", "-o", help=tr("cli.help.rates.schema.output", LANG)),
     ] = None,
 ) -> None:
-    """The JSON Schema of rate files (for editors: Taplo / Even Better TOML #:schema).
-
-    Example: premium-calc rates schema -o rates.schema.json
-    """
     import json
 
     from ..ratefiles.json_schema import rate_file_schema
@@ -309,5 +260,6 @@ def schema_cmd(
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail(tr("cli.cannot_write_file", "en", path=output, reason=exc.strerror or exc))
+        lang = current_language()
+        fail(tr("cli.cannot_write_file", lang, path=output, reason=exc.strerror or exc), lang=lang)
     typer.echo(shown_path(output))
