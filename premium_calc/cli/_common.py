@@ -144,7 +144,7 @@ def _version(value: bool) -> None:
     if value:
         from ..ratefiles.reading import data_version
 
-        typer.echo(f"premium-calc {__version__} (rate data {data_version()})")
+        typer.echo(tr("cli.version", current_language(), version=__version__, data=data_version()))
         raise typer.Exit()
 
 

@@ -39,7 +39,7 @@ def batch(
     schedule = book.schedule(region, year)
     size = file.stat().st_size if file.is_file() else 0
     with Progress(transient=True, console=None, disable=size < 2_000_000 or not sys.stderr.isatty()) as bar:
-        task = bar.add_task("reading members", total=None)
+        task = bar.add_task(tr("cli.progress.reading_members", current_language()), total=None)
         survey = read_survey_csv(
             str(file), schedule.coverage_year, late=late, progress=lambda n: bar.update(task, completed=n)
         )

@@ -215,7 +215,7 @@ def compare(
         from rich.progress import Progress
 
         with Progress(console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task(f"coverage year {year}", total=len(regions))
+            task = bar.add_task(tr("cli.progress.coverage_year", lang, year=year), total=len(regions))
             result = compare_regions(
                 book, year, regions, category=category, statistic=income,
                 progress=lambda _r: bar.advance(task),
