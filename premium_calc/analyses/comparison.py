@@ -14,7 +14,7 @@ from ..household.rules import check_tier
 from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratebook.income import IncomeFigure, IncomeStats, check_statistic, statistic_name
-from ..ratefiles.model import Name
+from ..ratefiles.model import Name, prose_note
 from ..units import ZERO
 from .growth import ratio
 from .reference import category_for, category_rule
@@ -28,7 +28,7 @@ class CategoryAmount(Frozen):
     id: str
     name: Name
     amount: Decimal | None
-    missing: str | None
+    missing: Note | None
     subsidy: Decimal | None
     burden_ratio: Decimal | None
     confidence: Literal["high", "medium", "low"]
@@ -126,7 +126,7 @@ def compare_regions(
                     id=cat.id,
                     name=cat.name,
                     amount=amount,
-                    missing=cat.missing,
+                    missing=prose_note(cat.missing) if cat.missing is not None else None,
                     subsidy=cat.subsidy,
                     burden_ratio=ratio(amount, per_capita),
                     confidence=cat.amount_origin.source.confidence,
@@ -139,7 +139,7 @@ def compare_regions(
         else:
             ref_cat = reference
             premium = None if reference.missing is not None else reference.amount(chosen)
-            missing = None if reference.missing is None else Note.verbatim(reference.missing)
+            missing = None if reference.missing is None else prose_note(reference.missing)
             if premium is None and missing is None:
                 missing = Note("note.no_default_tier_amount")
         confidence = ref_cat.amount_origin.source.confidence if ref_cat else schedule.confidence

@@ -84,6 +84,7 @@ from ..ratebook.income import (
     check_statistic,
     statistic_name,
 )
+from ..ratefiles.model import prose_note
 from ..units import half_up
 from .growth import INDEX_PLACES, index
 from .reference import category_for, category_rule
@@ -172,7 +173,7 @@ def premium_series(
         raw.premium_source = found.amount_origin.source
         raw.premium_region = found.amount_origin.region
         if found.missing is not None:
-            raw.premium_missing = Note.verbatim(found.missing)
+            raw.premium_missing = prose_note(found.missing)
         else:
             amount = found.amount(check_tier(schedule, None))
             if amount is None:

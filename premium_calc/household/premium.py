@@ -15,7 +15,7 @@ from .._frozen import Frozen
 from ..errors import DataMissingError
 from ..messages import Note
 from ..ratebook.schedule import Schedule
-from ..ratefiles.model import Name, Source, weakest
+from ..ratefiles.model import Name, Source, prose_note, weakest
 from ..units import ZERO
 from .members import Household
 from .rules import best_assist, check_tier, match_category
@@ -139,7 +139,7 @@ def calculate(
         if category.missing is not None:
             raise DataMissingError(
                 schedule.region, schedule.coverage_year, Note("error.what_category", category=category.id),
-                Note.verbatim(category.missing),
+                prose_note(category.missing),
             )
         gross = category.amount(chosen)
         if gross is None:

@@ -30,13 +30,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..ratefiles.model import Condition, Name, SexAges, Source, weakest
+from ..ratefiles.model import BilingualText, Condition, Name, SexAges, Source, prose_in, weakest
 from ..units import money
 from .book import RateBook
 from .schedule import Origin, Schedule
 
-#: A value of a rate file, after inheritance.
-Scalar = Decimal | int | bool | str | dt.date
+#: A value of a rate file, after inheritance (prose such as ``missing`` may be bilingual).
+Scalar = Decimal | int | bool | str | dt.date | BilingualText
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,14 @@ class ExplainedValue:
 
     @property
     def text(self) -> str:
-        """The value as shown to a person (``1,070``, ``50%``, ``2025-02-28``)."""
+        """The value as shown to a person (``1,070``, ``50%``, ``2025-02-28``); prose in English."""
         return format_value(self.key, self.value)
+
+    def text_in(self, lang: str) -> str:
+        """:attr:`text` in ``lang``: bilingual prose (a ``missing`` reason) in that language."""
+        if isinstance(self.value, BilingualText):
+            return prose_in(self.value, lang)
+        return self.text
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -260,6 +266,9 @@ def name_text(name: Name) -> str:
 
 
 def jsonable(value: object) -> object:
+    """A value for JSON: amounts as exact decimal strings, dates in ISO form, prose in English."""
+    if isinstance(value, BilingualText):
+        return value.en
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date):

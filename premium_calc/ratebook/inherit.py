@@ -20,6 +20,7 @@ from ..ratefiles.model import (
     Tier,
     Window,
     YearEntry,
+    prose_note,
 )
 from ..ratefiles.reading import Region
 from ..units import FEN
@@ -74,7 +75,10 @@ def resolve(
     leaf = chain[-1]
     leaf_entry = leaf.year(year)
     if leaf_entry is None:
-        raise YearNotCoveredError(region_id, year, leaf.years(), leaf.data.region.note or "")
+        region_note = leaf.data.region.note
+        raise YearNotCoveredError(
+            region_id, year, leaf.years(), prose_note(region_note) if region_note is not None else ""
+        )
 
     policy: int | None = None
     categories: list[_CategoryLayer] = []
@@ -126,7 +130,9 @@ def resolve(
         for ai, rule in enumerate(entry.assisted or ()):
             assisted[rule.id] = ScheduleAssist(rule, origin("assisted", ai, own=rule.source))
         if (entry.note and region.id != chain[0].id) or (entry.note and len(chain) == 1):
-            # The national file's notes are about its own sourcing; a region's are shown.
+            # The national file's notes are about its own sourcing; a region's are shown. The
+            # note keeps the rate file's text as given (bilingual prose shows in the user's
+            # language; str() is the English).
             notes.append(Note("note.region_note", region=region.id, text=entry.note))
 
     _, leaf_year = leaf_entry

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..ratefiles.keypaths import KeyPath, format_path, line_of
 from ..ratefiles.model import (
     AssistRule,
+    BilingualText,
     Condition,
     LateEnrollment,
     Name,
@@ -70,6 +71,8 @@ class ScheduleCategory:
     ``name``, ``when``, ``individual``, ``tiers``, ``includes``, ``below_minimum``, ``missing``,
     ``note`` (where the category, merged by id along the chain, got the field), and
     ``subsidy`` (the category's own subsidy, or else the year's; absent if neither is set).
+    ``missing`` and ``note`` are prose as the rate file gives it: a plain string or a
+    :class:`~premium_calc.ratefiles.model.BilingualText` (``english()`` gives the English).
     """
 
     id: str
@@ -80,8 +83,8 @@ class ScheduleCategory:
     subsidy: Decimal | None
     includes: Mapping[str, Decimal]
     below_minimum: bool
-    missing: str | None
-    note: str | None
+    missing: str | BilingualText | None
+    note: str | BilingualText | None
     origins: Mapping[str, Origin]
     formula: str | None = None
 

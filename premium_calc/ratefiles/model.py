@@ -19,11 +19,15 @@ from typing import Annotated, Literal
 from pydantic import (
     BeforeValidator,
     Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from .._frozen import Frozen
+from ..messages import Note
 
 Confidence = Literal["high", "medium", "low"]
 
@@ -113,13 +117,98 @@ class Name(Frozen):
     en: str
 
 
+class BilingualText(Frozen):
+    """Prose of a rate file given in both languages: ``{ zh = "...", en = "..." }``.
+
+    ``str()`` of it is the English text (what code that reads prose as text always saw).
+    """
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def _to_prose(value: object) -> str | BilingualText:
+    """A plain string as is; a table ``{ zh, en }`` (both text, nothing else) as bilingual text."""
+    if isinstance(value, str | BilingualText):
+        return value
+    if isinstance(value, dict):
+        if set(value) == {"zh", "en"} and all(isinstance(v, str) for v in value.values()):
+            return BilingualText(zh=value["zh"], en=value["en"])
+        keys = ", ".join(sorted(map(str, value))) or "none"
+        raise ValueError(
+            f'expected a table {{ zh = "...", en = "..." }} of two texts (got keys: {keys})'
+        )
+    raise ValueError('expected text, or a table { zh = "...", en = "..." } of two texts')
+
+
+def english(prose: str | BilingualText) -> str:
+    """The English text of a prose field (a plain string is taken to be its own English)."""
+    return prose.en if isinstance(prose, BilingualText) else prose
+
+
+def prose_in(prose: str | BilingualText, lang: str) -> str:
+    """The text of a prose field in ``lang`` (``"zh"`` or ``"en"``); a plain string as it is."""
+    if isinstance(prose, BilingualText):
+        return prose.zh if getattr(lang, "value", lang) == "zh" else prose.en
+    return prose
+
+
+def prose_note(prose: str | BilingualText) -> Note:
+    """A prose field as a :class:`~premium_calc.messages.Note`: its ``str()`` is the English
+    text, and ``.text(lang)`` the text in ``lang`` (a plain string is the same in both)."""
+    return Note("note.text", text=prose)
+
+
+_PROSE_SCHEMA: dict[str, object] = {
+    "description": 'Text: a plain string, or { zh = "...", en = "..." } in both languages.',
+    "anyOf": [
+        {"type": "string"},
+        {
+            "type": "object",
+            "title": "BilingualText",
+            "properties": {
+                "zh": {"type": "string", "title": "Zh"},
+                "en": {"type": "string", "title": "En"},
+            },
+            "required": ["zh", "en"],
+            "additionalProperties": False,
+        },
+    ]
+}
+
+
+#: A prose field (``note``, ``missing``): a plain string, or ``{ zh = "...", en = "..." }``.
+#: In Python the value is a ``str`` or a :class:`BilingualText`; JSON output (``mode="json"``)
+#: gives its English text, so JSON consumers keep seeing a string.
+Prose = Annotated[
+    str | BilingualText,
+    PlainValidator(_to_prose),
+    PlainSerializer(english, return_type=str, when_used="json"),
+    WithJsonSchema(_PROSE_SCHEMA, mode="validation"),
+]
+
+
 class Source(Frozen):
-    """Where a value comes from."""
+    """Where a value comes from.
+
+    ``title`` is the title as published (most are Chinese); ``title_zh`` is a Chinese form of a
+    title the rate file gives in another language only (an English report, a translation).
+    """
 
     title: str
+    title_zh: str | None = None
     url: str | None = None
     confidence: Confidence
-    note: str | None = None
+    note: Prose | None = None
+
+    def title_in(self, lang: str) -> str:
+        """The title as shown in ``lang``: the Chinese form in Chinese where there is one."""
+        if self.title_zh and getattr(lang, "value", lang) == "zh":
+            return self.title_zh
+        return self.title
 
 
 class SexAges(Frozen):
@@ -192,9 +281,9 @@ class Category(Frozen):
     subsidy: Money | None = None
     includes: dict[str, Money] | None = None
     below_minimum: bool = False
-    missing: str | None = None
+    missing: Prose | None = None
     source: Source | None = None
-    note: str | None = None
+    note: Prose | None = None
 
     @property
     def conditions(self) -> tuple[Condition, ...]:
@@ -225,7 +314,7 @@ class AssistRule(Frozen):
     pays_share: Rate | None = None
     assistance: Money | None = None
     source: Source | None = None
-    note: str | None = None
+    note: Prose | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> AssistRule:
@@ -252,7 +341,7 @@ class Window(Frozen):
     start: dt.date | None = None
     end: dt.date | None = None
     source: Source | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class LateEnrollment(Frozen):
@@ -263,7 +352,7 @@ class LateEnrollment(Frozen):
     end: dt.date | None = None
     waiting_days: int | None = Field(default=None, ge=0)
     source: Source | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class YearEntry(Frozen):
@@ -279,7 +368,7 @@ class YearEntry(Frozen):
     category: list[Category] | None = None
     assisted: list[AssistRule] | None = None
     late: LateEnrollment | None = None
-    note: str | None = None
+    note: Prose | None = None
 
 
 class RegionInfo(Frozen):
@@ -289,7 +378,7 @@ class RegionInfo(Frozen):
     parent: str | None = None
     level: Level
     aliases: list[str] = Field(default_factory=list)
-    note: str | None = None
+    note: Prose | None = None
 
 
 class RateFile(Frozen):

@@ -89,7 +89,8 @@ def show_report(view: RegionView, lang: str) -> list[str | Table]:
         for v in e.values:
             mark = confidence_mark(v.source.confidence)
             any_low = any_low or bool(mark)
-            table.add_row(v.key, v.text + mark, v.region if v.inherited else "-", v.source.confidence)
+            whose = v.region if v.inherited else "-"
+            table.add_row(v.key, v.text_in(lang) + mark, whose, v.source.confidence)
         parts.append(table)
     if any_low:
         parts.append(f"{LOW_MARK} {tr('rates.low_note', lang)}")
@@ -119,9 +120,9 @@ def explain_report(e: Explanation, lang: str) -> list[str]:
         url = f" <{v.source.url}>" if v.source.url else ""
         lines += [
             "",
-            f"{v.key} = {v.text}{mark}{formula}",
+            f"{v.key} = {v.text_in(lang)}{mark}{formula}",
             f"  {where} ({whose})",
-            f"  {tr('rates.source', lang)}: {v.source.title}{url}"
+            f"  {tr('rates.source', lang)}: {v.source.title_in(lang)}{url}"
             f" ({tr('rates.confidence', lang)}: {v.source.confidence}{mark})",
         ]
     if any_low:
@@ -144,8 +145,8 @@ def diff_report(d: Diff, lang: str) -> list[str | Table]:
     table.add_column(tr("rates.change", lang), justify="right")
     table.add_column("%", justify="right")
     for c in d.changes:
-        old = "-" if c.old is None else c.old.text + confidence_mark(c.old.source.confidence)
-        new = "-" if c.new is None else c.new.text + confidence_mark(c.new.source.confidence)
+        old = "-" if c.old is None else c.old.text_in(lang) + confidence_mark(c.old.source.confidence)
+        new = "-" if c.new is None else c.new.text_in(lang) + confidence_mark(c.new.source.confidence)
         change = "" if c.change is None else ("+" if c.change > 0 else "") + money(c.change)
         pct = "" if c.percent is None else f"{'+' if c.percent > 0 else ''}{c.percent}%"
         table.add_row(c.key, old, new, change, pct)

@@ -25,6 +25,7 @@ from typing import Any
 from ..errors import PremiumCalcError
 from ..ratebook.book import RateBook
 from ..ratebook.schedule import Schedule, ScheduleAssist, ScheduleCategory
+from ..ratefiles.model import english
 from ..ratefiles.reading import data_version
 from ..units import exact_text
 
@@ -62,7 +63,7 @@ def _category(order: int, cat: ScheduleCategory) -> dict[str, Any]:
             "individual": exact_text(cat.individual) if cat.individual is not None else None,
             "tiers": {k: exact_text(v) for k, v in cat.tier_amounts.items()},
             "formula": cat.formula,
-            "missing": cat.missing,
+            "missing": english(cat.missing) if cat.missing is not None else None,
             "subsidy": exact_text(cat.subsidy) if cat.subsidy is not None else None,
             "includes": {k: exact_text(v) for k, v in cat.includes.items()},
             "below_minimum": cat.below_minimum or None,
