@@ -12,8 +12,12 @@ out. Prints each command's share and the total; ``--show`` prints the offending 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
+
+# The help texts are built in the language chosen when the CLI is imported.
+os.environ["PREMIUM_CALC_LANG"] = "zh"
 
 from typer.testing import CliRunner
 
@@ -51,9 +55,14 @@ COMMANDS: list[list[str]] = [
 #: What is not prose: addresses, ids, options, paths, key paths, typed identifiers, units.
 NOT_PROSE = [
     r"<?https?://\S+>?",
+    r"[\w./-]+\.(toml|json|csv|png|svg|md|py)\b(:\d+)*",
+    r"\b[\w-]+\.(com|cn|org|net|gov)(\.cn)?\b",
+    r"^\s*[a-z_][a-z0-9_.]* =",  # the key of a rates explain line (a rates set key)
     r"\bcn(/[a-z0-9_]+)*\b",
     r"--?[a-z][a-z0-9-]*",
-    r"\S+\.(toml|json|csv|png|svg|md|py)\b",
+    r"\bpremium-calc( [a-z-]+)*",
+    r"<[a-z\[\]]+>",  # metavars
+    r"\b(Bijie|Hunan|Beijing)\b",  # English names a user may type (examples in --help)
     r"\b[a-z_]+(\[\d+\])?(\.[a-z0-9_]+(\[\d+\])?)+\b",
     r"\b(rural|urban|all|q[1-5]|high|medium|low|tekun|dibao|dibao_edge|orphan|monitored|"
     r"returned_poverty|poverty_exit|low_income|youfu|family_planning|border|male|female|student|"

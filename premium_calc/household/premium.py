@@ -27,10 +27,16 @@ class SourceRef(Frozen):
     title: str
     url: str | None = None
     confidence: Literal["high", "medium", "low"]
+    #: A Chinese form of a title published in another language (None: the title is Chinese).
+    title_zh: str | None = None
 
     @classmethod
     def of(cls, source: Source) -> SourceRef:
-        return cls(title=source.title, url=source.url, confidence=source.confidence)
+        return cls(title=source.title, url=source.url, confidence=source.confidence, title_zh=source.title_zh)
+
+    def title_in(self, lang: str) -> str:
+        """The title as shown in ``lang``: the Chinese form in Chinese where there is one."""
+        return self.title_zh if self.title_zh and getattr(lang, "value", lang) == "zh" else self.title
 
 
 class MemberPremium(Frozen):

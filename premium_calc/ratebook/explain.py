@@ -48,6 +48,9 @@ class ExplainedValue:
     origin: Origin
     inherited: bool
     formula: str | None = None
+    #: The name a ``.name`` / ``tier.`` value stands for, in both languages (``value`` is
+    #: ``"zh / en"``).
+    name: Name | None = None
 
     @property
     def region(self) -> str:
@@ -74,6 +77,8 @@ class ExplainedValue:
         """:attr:`text` in ``lang``: bilingual prose (a ``missing`` reason) in that language."""
         if isinstance(self.value, BilingualText):
             return prose_in(self.value, lang)
+        if self.name is not None and getattr(lang, "value", lang) == "zh":
+            return self.name.zh
         return self.text
 
     def as_dict(self) -> dict[str, Any]:
@@ -280,10 +285,13 @@ def _values(s: Schedule) -> list[ExplainedValue]:
     """The effective values of a schedule in explain order, each with its recorded origin."""
     out: list[ExplainedValue] = []
 
-    def add(key: str, value: Scalar | None, origin: Origin | None, formula: str | None = None) -> None:
+    def add(
+        key: str, value: Scalar | None, origin: Origin | None, formula: str | None = None,
+        name: Name | None = None,
+    ) -> None:
         if value is None or origin is None:
             return
-        out.append(ExplainedValue(key, value, origin, origin.region != s.region, formula))
+        out.append(ExplainedValue(key, value, origin, origin.region != s.region, formula, name))
 
     year = s.origins
     add("policy", s.policy_year, year.get("policy"))
@@ -296,13 +304,13 @@ def _values(s: Schedule) -> list[ExplainedValue]:
             add(f"late.{f}", getattr(s.late, f), year["late"].at(f))
     if "tier" in year:
         for ti, tier in enumerate(s.tiers):
-            add(f"tier.{tier.id}", name_text(tier.name), year["tier"].at(ti))
+            add(f"tier.{tier.id}", name_text(tier.name), year["tier"].at(ti), name=tier.name)
 
     for cat in s.categories:
         key = f"category.{cat.id}"
         at = cat.origins
         if cat.name.zh != cat.id or cat.name.en != cat.id:
-            add(f"{key}.name", name_text(cat.name), at["name"])
+            add(f"{key}.name", name_text(cat.name), at["name"], name=cat.name)
         if cat.conditions:
             add(f"{key}.when", condition_text(cat.conditions), at["when"])
         add(f"{key}.individual", cat.individual, at["individual"], cat.formula)
@@ -319,7 +327,7 @@ def _values(s: Schedule) -> list[ExplainedValue]:
     for a in s.assisted:
         key = f"assisted.{a.id}"
         rule = a.rule
-        add(f"{key}.name", name_text(rule.name), a.origin.at("name"))
+        add(f"{key}.name", name_text(rule.name), a.origin.at("name"), name=rule.name)
         if rule.groups:
             add(f"{key}.groups", ", ".join(rule.groups), a.origin.at("groups"))
         if rule.disability_grades:

@@ -160,7 +160,8 @@ def sources_text(sources: Sequence[Any], lang: str, low_footnote: bool = False) 
         url = f" <{s.url}>" if s.url else ""
         label = tr("calc.confidence", lang)
         level = confidence_word(s.confidence, lang)
-        out.append(f"  [{i}] {s.title}{url} ({label}: {level}{mark})\n", style="dim")
+        title = s.title_in(lang) if hasattr(s, "title_in") else s.title
+        out.append(f"  [{i}] {title}{url} ({label}: {level}{mark})\n", style="dim")
     if low_footnote or any(s.confidence == "low" for s in sources):
         out.append(f"  {LOW_MARK} {tr('calc.low_note', lang)}\n", style="yellow")
     return out

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..messages import tr
 from ..units import money
-from .formats import LOW_MARK, confidence_mark, region_name
+from .formats import LOW_MARK, confidence_mark, confidence_word, level_name, region_name
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -74,7 +74,7 @@ def show_report(view: RegionView, lang: str) -> list[str | Table]:
 
     name = region_name(view.name, lang)
     parts: list[str | Table] = [
-        f"{name} {view.region} ({view.level}) {shown_path(view.file)}",
+        f"{name} {view.region} ({level_name(view.level, lang)}) {shown_path(view.file)}",
         f"{tr('rates.chain', lang)}: {' -> '.join(view.chain)}",
         f"{tr('rates.years', lang)}: {', '.join(str(y) for y in view.years) or '-'}",
     ]
@@ -90,7 +90,7 @@ def show_report(view: RegionView, lang: str) -> list[str | Table]:
             mark = confidence_mark(v.source.confidence)
             any_low = any_low or bool(mark)
             whose = v.region if v.inherited else "-"
-            table.add_row(v.key, v.text_in(lang) + mark, whose, v.source.confidence)
+            table.add_row(v.key, v.text_in(lang) + mark, whose, confidence_word(v.source.confidence, lang))
         parts.append(table)
     if any_low:
         parts.append(f"{LOW_MARK} {tr('rates.low_note', lang)}")
@@ -123,7 +123,7 @@ def explain_report(e: Explanation, lang: str) -> list[str]:
             f"{v.key} = {v.text_in(lang)}{mark}{formula}",
             f"  {where} ({whose})",
             f"  {tr('rates.source', lang)}: {v.source.title_in(lang)}{url}"
-            f" ({tr('rates.confidence', lang)}: {v.source.confidence}{mark})",
+            f" ({tr('rates.confidence', lang)}: {confidence_word(v.source.confidence, lang)}{mark})",
         ]
     if any_low:
         lines.append(f"\n{LOW_MARK} {tr('rates.low_note', lang)}")
