@@ -705,3 +705,98 @@ def test_every_shipped_file_satisfies_the_json_schema() -> None:
         assert found == [], region_id
     bad = as_json({"region": {"name": {"zh": "x", "en": "x"}, "level": "city", "colour": 1}})
     assert not validator.is_valid(bad)
+
+
+# --- problems as catalog notes: other languages, key paths as data ----------------------
+
+
+def test_every_rule_message_is_a_catalog_note(tmp_path: Path) -> None:
+    """Each problem the rules report is a Note of a ``validate.*`` key (load errors aside)."""
+    from premium_calc.messages import Note
+
+    for i, (rule, files, _) in enumerate(CASES):
+        root = tmp_path / str(i)
+        target = "cn/p/c.toml" if rule in ("tier-conflict", "redundant") else "cn/p.toml"
+        for p in validate(make(root, files), [root / target]):
+            assert isinstance(p.message, Note), p
+            if p.rule not in ("toml", "schema", "file"):
+                assert p.message.key.startswith("validate."), p
+            assert p.render(target, "en") == p.render(target)
+
+
+def test_problem_renders_in_chinese_where_the_catalog_has_chinese(tmp_path: Path) -> None:
+    from premium_calc.render.rates import validation_report
+
+    book = make(tmp_path, {"cn/p.toml": region(year(2025) + year(2025) + year(2026, "policy = 2027\n"))})
+    found = validate(book, [tmp_path / "cn/p.toml"])
+    assert [p.rule for p in found] == ["year-duplicate", "policy-year"]
+    duplicate, policy = found
+    # Chinese text, with the nested "at line 6" in Chinese too.
+    assert duplicate.render("cn/p.toml", "zh") == (
+        "cn/p.toml:15:1: year[1].coverage: 2025 年度在第 6 行已经填过了，这里又填了一遍"
+        "（每个待遇年度只能写一个 [[year]]）"
+    )
+    # English stays what it was, in render() and in the report.
+    assert duplicate.render("cn/p.toml") == (
+        "cn/p.toml:15:1: year[1].coverage: coverage year 2025 is already entered at line 6"
+        " (expected one [[year]] entry per coverage year)"
+    )
+    # A rule without Chinese yet falls back to English.
+    assert policy.render("cn/p.toml", "zh") == policy.render("cn/p.toml", "en")
+    assert "notice year 2027 is after coverage year 2026" in policy.render("cn/p.toml", "zh")
+    report = validation_report([duplicate], [policy], 1, "zh")
+    assert any("2025 年度在第 6 行已经填过了" in line for line in report)
+    assert any("notice year 2027" in line for line in report)
+
+
+def test_below_minimum_renders_in_chinese(tmp_path: Path) -> None:
+    body = year(
+        2025,
+        '\n  [[year.tier]]\n  id = "tier1"\n  name = { zh = "一档", en = "tier 1" }\n',
+        '\n  [[year.category]]\n  id = "adult"\n  tiers = { tier1 = 380 }\n',
+    )
+    (found,) = validate(make(tmp_path, {"cn/p.toml": region(body)}), [tmp_path / "cn/p.toml"])
+    assert found.rule == "below-minimum"
+    assert found.text("zh") == (
+        "类别 'adult' 的档次 'tier1'：个人缴费 380 元，低于 2025 年度的国家最低个人缴费标准 400 元"
+        "（应不少于 400 元；如果当地文件确实定得更低，就写上 below_minimum = true）"
+    )
+    assert found.text("en") == found.message
+
+
+def test_plain_string_messages_render_as_given() -> None:
+    p = Problem("error", "f.toml", 1, None, "k", "plain text", "r")
+    assert p.render(lang="zh") == p.render() == "f.toml:1: k: plain text"
+    assert p.key_path == ()
+
+
+def test_problems_carry_their_key_path_as_data(tmp_path: Path) -> None:
+    from premium_calc.ratefiles.keypaths import format_path
+
+    body = year(
+        2025,
+        '\n  [[year.tier]]\n  id = "tier1"\n  name = { zh = "一档", en = "tier 1" }\n',
+        '\n  [[year.category]]\n  id = "adult"\n  tiers = { tier1 = 380 }\n',
+    )
+    book = make(tmp_path, {"cn/p.toml": region(body)})
+    (found,) = validate(book, [tmp_path / "cn/p.toml"])
+    assert found.key_path == ("year", 0, "category", 0, "tiers", "tier1")
+    assert format_path(found.key_path) == found.key
+    assert "key_path" not in found.as_dict()
+    (again,) = validate_text(book, tmp_path / "cn/p.toml", region(body), "cn/p")
+    assert again.key_path == found.key_path
+    schema = region(
+        year(2025, categories='\n  [[year.category]]\n  id = "resident"\n  individual = "abc"\n')
+    )
+    (bad,) = validate_text(book, tmp_path / "cn/p.toml", schema, "cn/p")
+    assert bad.rule == "schema"
+    assert bad.key_path == ("year", 0, "category", 0, "individual")
+
+
+def test_edit_signature_uses_the_key_path_when_set() -> None:
+    from premium_calc.upkeep.commit import _signature
+
+    text_only = Problem("error", "f.toml", 3, 1, "year[1].subsidy", "m", "r")
+    with_path = Problem("error", "f.toml", 9, 1, "(shown otherwise)", "m", "r", ("year", 1, "subsidy"))
+    assert _signature(text_only, [2024, 2025]) == ("f.toml", "r", "m", 2025)
+    assert _signature(with_path, [2024, 2025]) == ("f.toml", "r", "m", 2025)

@@ -45,7 +45,7 @@ def validation_report(errors: list[Problem], warnings: list[Problem], files: int
         if not group:
             continue
         lines.append(f"{tr('rates.' + title, lang)} ({len(group)}):")
-        lines += [p.render(shown_path(p.file)) for p in group]
+        lines += [p.render(shown_path(p.file), lang) for p in group]
     lines.append(
         f"{tr('rates.checked', lang)}: {files}; {tr('rates.errors', lang)}: {len(errors)};"
         f" {tr('rates.warnings', lang)}: {len(warnings)}"
@@ -171,7 +171,7 @@ def edit_report(result: EditResult, lang: str) -> list[str]:
         lines.append(diff[:-1] if diff.endswith("\n") else diff)
     lines += [tr("cli.note", lang, note=note) for note in result.notes]
     lines += [
-        tr("cli.warning", lang, warning=w.render(shown_path(w.file))) for w in result.warnings
+        tr("cli.warning", lang, warning=w.render(shown_path(w.file), lang)) for w in result.warnings
     ]
     if result.dry_run:
         lines.append(tr("rates.dry_run", lang))

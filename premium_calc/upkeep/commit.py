@@ -143,7 +143,7 @@ def _signature(problem: Problem, coverages: Sequence[object]) -> tuple[object, .
     """What identifies a problem across an edit: lines and entry indices may move, the
     coverage year of its entry does not."""
     year: object = None
-    match parse_path(problem.key):
+    match problem.key_path or parse_path(problem.key):
         case ("year", int(index), *_) if index < len(coverages):
             year = coverages[index]
     return (problem.file, problem.rule, problem.message, year)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from ..ratefiles.keypaths import KeyPath, position_of
+from ..messages import Note
+from ..ratefiles.keypaths import KeyPath
 from ..ratefiles.model import RateFile, Source, YearEntry
 from .problems import FileCheck
 
@@ -20,13 +21,14 @@ def check_years(check: FileCheck, data: RateFile) -> None:
     seen: dict[int, int] = {}
     for index, entry in enumerate(data.year):
         if entry.coverage in seen:
-            pos = position_of(check._text(), ("year", seen[entry.coverage]))
-            at = f" at line {pos[0]}" if pos else ""
             check.error(
                 "year-duplicate",
                 ("year", index, "coverage"),
-                f"coverage year {entry.coverage} is already entered{at}"
-                " (expected one [[year]] entry per coverage year)",
+                Note(
+                    "validate.year_duplicate",
+                    year=entry.coverage,
+                    at=check.at_line(("year", seen[entry.coverage])),
+                ),
             )
         else:
             seen[entry.coverage] = index
@@ -34,22 +36,20 @@ def check_years(check: FileCheck, data: RateFile) -> None:
             check.warning(
                 "policy-year",
                 ("year", index, "policy"),
-                f"notice year {entry.policy} is after coverage year {entry.coverage}"
-                " (expected policy <= coverage: coverage is the year the cover applies to)",
+                Note("validate.policy_year", policy=entry.policy, year=entry.coverage),
             )
     years = sorted(seen)
     for before, after in itertools.pairwise(years):
         if after - before > 1:
             gap = (
-                f"coverage year {before + 1}"
+                Note("validate.gap_year", year=before + 1)
                 if after - before == 2
-                else f"coverage years {before + 1}-{after - 1}"
+                else Note("validate.gap_years", first=before + 1, last=after - 1)
             )
             check.warning(
                 "year-gap",
                 ("year", seen[after], "coverage"),
-                f"no entry for {gap} between {before} and {after} (expected consecutive"
-                " coverage years; leave a year out only where no amount was published)",
+                Note("validate.year_gap", gap=gap, before=before, after=after),
             )
     windows = [
         (e.collection.start, e.collection.end, e.coverage, i)
@@ -64,9 +64,15 @@ def check_years(check: FileCheck, data: RateFile) -> None:
                 check.error(
                     "year-overlap",
                     ("year", b_index, "collection"),
-                    f"the collection window {b_start}..{b_end} of coverage year {b_cov}"
-                    f" overlaps that of coverage year {a_cov} ({a_start}..{a_end})"
-                    " (expected each year's window to end before the next one starts)",
+                    Note(
+                        "validate.year_overlap",
+                        start=b_start,
+                        end=b_end,
+                        year=b_cov,
+                        other_year=a_cov,
+                        other_start=a_start,
+                        other_end=a_end,
+                    ),
                 )
 
 
@@ -79,23 +85,21 @@ def check_entry(check: FileCheck, index: int, entry: YearEntry) -> None:
             check.error(
                 "window-order",
                 (*base, "collection", "end"),
-                f"the collection window ends {window.end}, before it starts {window.start}"
-                " (expected start <= end)",
+                Note("validate.window_order", start=window.start, end=window.end),
             )
         if window.end and window.end > dt.date(cov, 12, 31):
             check.warning(
                 "window-year",
                 (*base, "collection", "end"),
-                f"the collection window ends {window.end}, after coverage year {cov} is"
-                f" over (expected an end by {cov}-12-31; is {cov} the notice year rather"
-                " than the coverage year?)",
+                Note("validate.window_year_end", end=window.end, year=cov),
             )
         if window.start and window.start < dt.date(cov - 1, 1, 1):
             check.warning(
                 "window-year",
                 (*base, "collection", "start"),
-                f"the collection window starts {window.start}, more than a year before"
-                f" coverage year {cov} (expected a start in {cov - 1} or {cov})",
+                Note(
+                    "validate.window_year_start", start=window.start, year=cov, previous=cov - 1
+                ),
             )
     late = entry.late
     if late is not None:
@@ -103,15 +107,13 @@ def check_entry(check: FileCheck, index: int, entry: YearEntry) -> None:
             check.error(
                 "window-order",
                 (*base, "late", "end"),
-                f"the late-enrollment period ends {late.end}, before it starts {late.start}"
-                " (expected start <= end)",
+                Note("validate.late_order", start=late.start, end=late.end),
             )
         if late.start and window is not None and window.end and late.start <= window.end:
             check.warning(
                 "late-window",
                 (*base, "late", "start"),
-                f"late enrollment starts {late.start}, before the collection window ends"
-                f" {window.end} (expected late.start after collection.end)",
+                Note("validate.late_window", start=late.start, end=window.end),
             )
     id_lists: list[tuple[str, list[str]]] = [
         ("tier", [t.id for t in entry.tier or ()]),
@@ -122,17 +124,8 @@ def check_entry(check: FileCheck, index: int, entry: YearEntry) -> None:
         seen: set[str] = set()
         for i, item_id in enumerate(ids):
             if item_id in seen:
-                what = {"tier": "tier", "category": "category", "assisted": "assisted rule"}[kind]
-                why = {
-                    "tier": "tier ids name the household's choice",
-                    "category": "the first match wins, the second could never apply",
-                    "assisted": "rules are merged by id",
-                }[kind]
                 check.error(
-                    f"{kind}-duplicate",
-                    (*base, kind, i, "id"),
-                    f"{what} {item_id!r} appears twice in coverage year {cov}"
-                    f" (expected unique ids: {why})",
+                    f"{kind}-duplicate", (*base, kind, i, "id"), _duplicate(kind, item_id, cov)
                 )
             seen.add(item_id)
     for ci, cat in enumerate(entry.category or ()):
@@ -141,16 +134,23 @@ def check_entry(check: FileCheck, index: int, entry: YearEntry) -> None:
             check.error(
                 "category-amount-conflict",
                 (*where, "tiers"),
-                f"category {cat.id!r} sets both individual and tiers"
-                " (expected one of them: tiers replace individual)",
+                Note("validate.category_individual_and_tiers", category=repr(cat.id)),
             )
         if cat.missing is not None and (cat.individual is not None or cat.tiers is not None):
             check.error(
                 "category-amount-conflict",
                 (*where, "missing"),
-                f"category {cat.id!r} sets missing and an amount"
-                " (expected missing only where no amount is known)",
+                Note("validate.category_missing_and_amount", category=repr(cat.id)),
             )
+
+
+def _duplicate(kind: str, item_id: str, coverage: int) -> Note:
+    """An id given twice in one year's ``tier``, ``category`` or ``assisted`` list."""
+    if kind == "tier":
+        return Note("validate.tier_duplicate", id=repr(item_id), year=coverage)
+    if kind == "category":
+        return Note("validate.category_duplicate", id=repr(item_id), year=coverage)
+    return Note("validate.assisted_duplicate", id=repr(item_id), year=coverage)
 
 
 def check_sources(check: FileCheck, index: int, entry: YearEntry) -> None:
@@ -168,24 +168,21 @@ def check_sources(check: FileCheck, index: int, entry: YearEntry) -> None:
             continue
         title = source.title.strip()
         if title.casefold() in PLACEHOLDER_TITLES:
-            shown = "empty" if not title else f"the placeholder {title!r}"
-            check.error(
-                "source-missing",
-                (*key, "title"),
-                f"value without a source: the source title is {shown}"
-                " (expected the title of the notice or page the value comes from)",
+            shown = (
+                Note("validate.title_empty")
+                if not title
+                else Note("validate.title_placeholder", title=repr(title))
             )
+            check.error("source-missing", (*key, "title"), Note("validate.source_missing", title=shown))
         elif source.confidence == "low" and not source.url:
             check.warning(
                 "source-unchecked",
                 key,
-                "a low-confidence source without a url cannot be checked"
-                ' (expected url = "https://..." of the page the value comes from)',
+                Note("validate.source_unchecked"),
             )
     if entry.subsidy_source is not None and entry.subsidy is None:
         check.warning(
             "source-orphan",
             (*base, "subsidy_source"),
-            "subsidy_source is set but this entry sets no subsidy"
-            " (expected subsidy = ... next to its source)",
+            Note("validate.source_orphan"),
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import UnknownRegionError
+from ..messages import DEFAULT_LANGUAGE, Note
 from ..ratebook.book import RateBook
 from ..ratefiles.keypaths import KeyPath, format_path, position_of
 
@@ -18,7 +19,14 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in a rate file."""
+    """One problem in a rate file.
+
+    ``message`` is the English text; the rules give it as a
+    :class:`~premium_calc.messages.Note` (a ``str`` whose value is that text), so
+    :meth:`render` can show it in another language. ``key`` is the key path as text
+    (``year[2].category[0].individual``), ``key_path`` the same path as data
+    (``("year", 2, "category", 0, "individual")``; empty when not known).
+    """
 
     severity: Severity
     file: str
@@ -27,16 +35,24 @@ class Problem:
     key: str
     message: str
     rule: str
+    key_path: KeyPath = ()
 
-    def render(self, file: str | None = None) -> str:
-        """``file:line:col: key.path: message`` (``file`` replaces the stored path if given)."""
+    def render(self, file: str | None = None, lang: str = DEFAULT_LANGUAGE) -> str:
+        """``file:line:col: key.path: message`` (``file`` replaces the stored path if given;
+        the message in ``lang`` when it is a catalog note, else as stored)."""
         where = file if file is not None else self.file
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
         key = f" {self.key}:" if self.key else ""
-        return f"{where}:{key} {self.message}"
+        return f"{where}:{key} {self.text(lang)}"
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The message in ``lang`` (English, or as stored, when there is no catalog text)."""
+        if isinstance(self.message, Note):
+            return self.message.text(lang)
+        return self.message
 
     def __str__(self) -> str:
         return self.render()
@@ -102,15 +118,22 @@ class FileCheck:
                 self.text = ""
         return self.text
 
-    def add(self, severity: Severity, rule: str, key: KeyPath, message: str) -> None:
+    def add(self, severity: Severity, rule: str, key: KeyPath, message: Note) -> None:
         pos = position_of(self._text(), key) if key else None
         line, column = pos if pos is not None else (None, None)
         self.problems.append(
-            Problem(severity, str(self.path), line, column, format_path(key), message, rule)
+            Problem(
+                severity, str(self.path), line, column, format_path(key), message, rule, tuple(key)
+            )
         )
 
-    def error(self, rule: str, key: KeyPath, message: str) -> None:
+    def error(self, rule: str, key: KeyPath, message: Note) -> None:
         self.add("error", rule, key, message)
 
-    def warning(self, rule: str, key: KeyPath, message: str) -> None:
+    def warning(self, rule: str, key: KeyPath, message: Note) -> None:
         self.add("warning", rule, key, message)
+
+    def at_line(self, key: KeyPath) -> Note | str:
+        """`` at line N`` for the line that sets ``key`` (a note), or ``""`` if not found."""
+        pos = position_of(self._text(), key)
+        return Note("validate.at_line", line=pos[0]) if pos else ""

@@ -13,6 +13,7 @@ from ..errors import (
     UnknownRegionError,
     YearNotCoveredError,
 )
+from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratebook.explain import explain_schedule, value_map
 from ..ratebook.schedule import Origin, Schedule
@@ -38,15 +39,13 @@ def check_chain(check: FileCheck, region: Region) -> bool:
                 check.error(
                     "parent-cycle",
                     key,
-                    f"inheritance cycle {cycle} (expected a chain of parents that ends at a"
-                    " region without a parent, such as cn)",
+                    Note("validate.parent_cycle", cycle=cycle),
                 )
             elif seen[-1] not in check.validated:
                 check.error(
                     "parent-invalid",
                     key,
-                    f"the parent chain {cycle} loops (expected a chain of parents that ends"
-                    " at a region without a parent, such as cn)",
+                    Note("validate.parent_loop", cycle=cycle),
                 )
             return False
         try:
@@ -58,8 +57,9 @@ def check_chain(check: FileCheck, region: Region) -> bool:
                 check.error(
                     "parent-invalid",
                     key,
-                    f"ancestor {seen[-1]} names an unknown parent {current!r}"
-                    " (expected every ancestor to name the id of a rate file)",
+                    Note(
+                        "validate.ancestor_unknown_parent", ancestor=seen[-1], parent=repr(current)
+                    ),
                 )
             return False
         except RateFileError as exc:
@@ -67,8 +67,7 @@ def check_chain(check: FileCheck, region: Region) -> bool:
                 check.error(
                     "parent-invalid",
                     key,
-                    f"ancestor {current} cannot be loaded: {exc}"
-                    " (expected every ancestor to be a valid rate file)",
+                    Note("validate.ancestor_invalid", ancestor=current, error=exc.note),
                 )
             return False
         seen.append(current)
@@ -76,17 +75,17 @@ def check_chain(check: FileCheck, region: Region) -> bool:
     return True
 
 
-def unknown_parent(check: FileCheck, parent: str) -> str:
-    hint = ", such as cn or cn/hunan"
+def unknown_parent(check: FileCheck, parent: str) -> Note:
+    hint = Note("validate.parent_hint")
     try:
         hit = check.book.find(parent)
-        hint = f": {hit}"
+        hint = Note("validate.parent_hint_found", region=hit)
     except UnknownRegionError as exc:
         if exc.suggestions:
-            hint = f", such as {exc.suggestions[0]}"
+            hint = Note("validate.parent_hint_suggestion", region=exc.suggestions[0])
     except PremiumCalcError:
         pass
-    return f"{parent!r}: unknown parent region (expected the id of a rate file{hint})"
+    return Note("validate.parent_unknown", parent=repr(parent), hint=hint)
 
 
 def own_index(origin: Origin, index: int) -> int | None:
@@ -116,24 +115,34 @@ def check_tiers(check: FileCheck, index: int, entry: YearEntry, s: Schedule) -> 
             for tier_id in cat.tier_amounts:
                 if tier_id not in ids:
                     expected = (
-                        f"one of the year's tiers: {listed}"
+                        Note("validate.expected_year_tier", tiers=listed)
                         if ids
-                        else f"a [[year.tier]] entry with id = {tier_id!r};"
-                        f" coverage year {entry.coverage} declares no tiers"
+                        else Note(
+                            "validate.expected_tier_entry", tier=repr(tier_id), year=entry.coverage
+                        )
                     )
                     check.error(
                         "tier-undeclared",
                         (*where, tier_id),
-                        f"category {cat.id!r} gives an amount for tier {tier_id!r}, which is"
-                        f" not declared for coverage year {entry.coverage} (expected {expected})",
+                        Note(
+                            "validate.tier_undeclared",
+                            category=repr(cat.id),
+                            tier=repr(tier_id),
+                            year=entry.coverage,
+                            expected=expected,
+                        ),
                     )
             for tier_id in ids:
                 if tier_id not in cat.tier_amounts:
                     check.error(
                         "tier-missing",
                         where,
-                        f"category {cat.id!r} has no amount for tier {tier_id!r}"
-                        f" (expected an amount for every tier of the year: {listed})",
+                        Note(
+                            "validate.tier_missing",
+                            category=repr(cat.id),
+                            tier=repr(tier_id),
+                            tiers=listed,
+                        ),
                     )
         elif entry.tier is not None and set(cat.tier_amounts) != set(ids):
             inherited = ", ".join(cat.tier_amounts)
@@ -144,10 +153,13 @@ def check_tiers(check: FileCheck, index: int, entry: YearEntry, s: Schedule) -> 
             check.error(
                 "tier-conflict",
                 where,
-                f"category {cat.id!r} inherits amounts for tiers {inherited} from"
-                f" {cat.amount_origin.region}, but this entry's tier list declares"
-                f" {listed or 'no tiers'} (expected the same tier ids, or the category's"
-                " own tiers here)",
+                Note(
+                    "validate.tier_conflict",
+                    category=repr(cat.id),
+                    inherited=inherited,
+                    parent=cat.amount_origin.region,
+                    declared=listed or Note("validate.no_tiers"),
+                ),
             )
     if entry.tier is not None:
         for ti, tier in enumerate(entry.tier):
@@ -155,8 +167,7 @@ def check_tiers(check: FileCheck, index: int, entry: YearEntry, s: Schedule) -> 
                 check.warning(
                     "tier-unused",
                     (*base, "tier", ti),
-                    f"tier {tier.id!r} is declared but no category gives an amount for it"
-                    f" (expected tiers = {{ {tier.id} = ... }} on a category)",
+                    Note("validate.tier_unused", tier=repr(tier.id), id=tier.id),
                 )
 
 
@@ -174,28 +185,40 @@ def check_amounts(check: FileCheck, index: int, s: Schedule) -> None:
             check.error(
                 "category-no-amount",
                 where,
-                f"category {cat.id!r} has no amount (expected individual, tiers or missing,"
-                " here or on a parent category with the same id)",
+                Note("validate.category_no_amount", category=repr(cat.id)),
             )
             continue
-        amounts: list[tuple[KeyPath, str, Decimal]] = []
+        amounts: list[tuple[KeyPath, Note, Decimal]] = []
         if cat.tier_amounts:
             amounts += [
-                ((*where, "tiers", t), f"category {cat.id!r} tier {t!r}", a)
+                (
+                    (*where, "tiers", t),
+                    Note("validate.category_tier", category=repr(cat.id), tier=repr(t)),
+                    a,
+                )
                 for t, a in cat.tier_amounts.items()
             ]
         elif cat.individual is not None:
-            amounts.append(((*where, "individual"), f"category {cat.id!r}", cat.individual))
+            amounts.append(
+                (
+                    (*where, "individual"),
+                    Note("validate.category", category=repr(cat.id)),
+                    cat.individual,
+                )
+            )
         if minimum is not None and not cat.below_minimum:
             for key, what, amount in amounts:
                 if amount < minimum:
                     check.warning(
                         "below-minimum",
                         key,
-                        f"{what} pays {money(amount)}, below the national minimum"
-                        f" {money(minimum)} for coverage year {s.coverage_year} (expected at"
-                        f" least {money(minimum)}, or below_minimum = true if the notice"
-                        " sets it lower)",
+                        Note(
+                            "validate.below_minimum",
+                            what=what,
+                            amount=money(amount),
+                            minimum=money(minimum),
+                            year=s.coverage_year,
+                        ),
                     )
         if cat.includes and amounts:
             total = sum(cat.includes.values(), Decimal(0))
@@ -204,9 +227,12 @@ def check_amounts(check: FileCheck, index: int, s: Schedule) -> None:
                 check.error(
                     "includes-exceeds",
                     (*where, "includes"),
-                    f"category {cat.id!r} includes {money(total)} of other premiums, more"
-                    f" than its amount {money(smallest)} (expected includes to be part of"
-                    " individual)",
+                    Note(
+                        "validate.includes_exceeds",
+                        category=repr(cat.id),
+                        total=money(total),
+                        amount=money(smallest),
+                    ),
                 )
 
 
@@ -230,9 +256,7 @@ def check_redundant(
         check.warning(
             "redundant",
             ("year", index),
-            f"every value for coverage year {entry.coverage} equals {parent}'s (expected"
-            " only coverage, policy and source in an entry that applies the parent's"
-            " standard; set only what differs)",
+            Note("validate.redundant", year=entry.coverage, parent=parent),
         )
 
 

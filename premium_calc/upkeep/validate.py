@@ -79,6 +79,7 @@ Problems point at the line and column of the key in the file
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,8 +89,9 @@ from ..errors import (
     PremiumCalcError,
     RateFileError,
 )
+from ..messages import Note
 from ..ratebook.book import RateBook
-from ..ratefiles.keypaths import position_of
+from ..ratefiles.keypaths import KeyPath, _is_type_tag, position_of
 from ..ratefiles.reading import STATS_DIR, Region, iter_rate_files, load_rate_file
 from .file_rules import check_entry, check_sources, check_years
 from .problems import FileCheck, Problem
@@ -126,7 +128,7 @@ def validate_text(
         found = check_file(FileCheck(book, copy, rid, {rid}, force_overlay=True))
     shown = str(path)
     return sorted(
-        (Problem(p.severity, shown, p.line, p.column, p.key, p.message, p.rule) for p in found),
+        (dataclasses.replace(p, file=shown) for p in found),
         key=Problem.sort_key,
     )
 
@@ -241,16 +243,14 @@ def check_file(check: FileCheck) -> list[Problem]:
                 check.error(
                     "category-none",
                     ("year", index),
-                    f"no category for coverage year {coverage} here or in a parent"
-                    " (expected at least one [[year.category]])",
+                    Note("validate.category_none", year=coverage),
                 )
             continue
         except PremiumCalcError as exc:
             check.error(
                 "resolve",
                 ("year", index),
-                f"coverage year {coverage} cannot be resolved: {exc}"
-                " (expected a year the rate book can resolve)",
+                Note("validate.resolve", year=coverage, error=exc.note),
             )
             continue
         check_tiers(check, index, entry, schedule)
@@ -276,7 +276,22 @@ def from_load_error(check: FileCheck, exc: RateFileError) -> Problem:
         pos = position_of(check._text(), exc.key_path)
         if pos is not None and pos[0] == exc.line:
             column = pos[1]
-    return Problem("error", str(check.path), exc.line, column, exc.key or "", exc.detail, exc.rule)
+    return Problem(
+        "error",
+        str(check.path),
+        exc.line,
+        column,
+        exc.key or "",
+        exc.detail_note,
+        exc.rule,
+        _data_path(exc.key_path or ()),
+    )
+
+
+def _data_path(loc: KeyPath) -> KeyPath:
+    """A loader's key path without pydantic's type tags (``function-after[...]``), the parts
+    :func:`~premium_calc.ratefiles.keypaths.format_path` leaves out of the text form too."""
+    return tuple(p for p in loc if isinstance(p, int) or not _is_type_tag(p))
 
 
 def count_files(book: RateBook, paths: Sequence[Path] | None) -> int:
