@@ -741,12 +741,15 @@ def test_problem_renders_in_chinese_where_the_catalog_has_chinese(tmp_path: Path
         "cn/p.toml:15:1: year[1].coverage: coverage year 2025 is already entered at line 6"
         " (expected one [[year]] entry per coverage year)"
     )
-    # A rule without Chinese yet falls back to English.
-    assert policy.render("cn/p.toml", "zh") == policy.render("cn/p.toml", "en")
-    assert "notice year 2027 is after coverage year 2026" in policy.render("cn/p.toml", "zh")
+    # Every rule has Chinese now (a key without it would fall back to English: test_messages).
+    assert policy.render("cn/p.toml", "zh") == (
+        "cn/p.toml:25:1: year[2].policy: 通知年份 2027 晚于待遇年度 2026"
+        "（通知年份应不晚于待遇年度：待遇年度是医保管用的那一年）"
+    )
+    assert "notice year 2027 is after coverage year 2026" in policy.render("cn/p.toml", "en")
     report = validation_report([duplicate], [policy], 1, "zh")
     assert any("2025 年度在第 6 行已经填过了" in line for line in report)
-    assert any("notice year 2027" in line for line in report)
+    assert any("通知年份 2027" in line for line in report)
 
 
 def test_below_minimum_renders_in_chinese(tmp_path: Path) -> None:
