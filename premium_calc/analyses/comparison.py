@@ -13,7 +13,7 @@ from ..household.premium import SourceRef
 from ..household.rules import check_tier
 from ..messages import Note
 from ..ratebook.book import RateBook
-from ..ratebook.income import IncomeFigure, IncomeStats, check_statistic, statistic_name
+from ..ratebook.income import IncomeFigure, IncomeStats, check_statistic, stat_name, statistic_name
 from ..ratefiles.model import Name, prose_note
 from ..units import ZERO
 from .growth import ratio
@@ -207,7 +207,7 @@ def compare_regions(
     except PremiumCalcError as exc:
         notes.append(Note("note.national_reference", note=Note.verbatim(str(exc))))
     if statistic.startswith("q"):
-        notes.append(Note("note.quintile_every_region", statistic=statistic))
+        notes.append(Note("note.quintile_every_region", statistic=stat_name(statistic)))
     return Comparison(
         year=year,
         statistic=statistic,

@@ -11,7 +11,7 @@ from typing import Literal
 
 from ..household.premium import SourceRef
 from ..messages import Note
-from ..ratebook.income import IncomeFigure, IncomeStats
+from ..ratebook.income import IncomeFigure, IncomeStats, stat_name
 from ..ratefiles.model import Name, Source
 from .growth import gap_pp, growth, index, ratio
 from .series import LOW_INCOME_CONFIDENCE, HistoryRow, Segment, SeriesBreak, Summary, break_message
@@ -229,7 +229,8 @@ def attach_income(
         if figure is None:
             where = income_region or Note("note.any_region_of_chain")
             raw.income_missing = Note(
-                "note.no_statistic_for_year", statistic=statistic, year=raw.coverage_year - 1, where=where
+                "note.no_statistic_for_year", statistic=stat_name(statistic), year=raw.coverage_year - 1,
+                where=where,
             )
             continue
         raw.income_per_capita = figure.value
@@ -256,15 +257,15 @@ def income_notes(
 ) -> list[Note]:
     notes: list[Note] = []
     if income_region is None:
-        notes.append(Note("note.no_statistic_in_span", statistic=statistic))
+        notes.append(Note("note.no_statistic_in_span", statistic=stat_name(statistic)))
     elif income_region != region_id:
         found = sum(1 for f in figures.values() if f is not None)
         notes.append(
             Note(
-                "note.income_region_used", statistic=statistic, income_region=income_region,
+                "note.income_region_used", statistic=stat_name(statistic), income_region=income_region,
                 found=found, years=len(figures), region=region_id,
             )
         )
     if statistic.startswith("q"):
-        notes.append(Note("note.quintile_households", statistic=statistic))
+        notes.append(Note("note.quintile_households", statistic=stat_name(statistic)))
     return notes

@@ -182,14 +182,21 @@ class IncomeStats:
             assert figure is not None
             if region != chain[-1]:
                 notes.append(
-                    Note("note.statistic_from_ancestor", statistic=statistic, region=chain[-1], used=region)
+                    Note(
+                        "note.statistic_from_ancestor", statistic=stat_name(statistic), region=chain[-1],
+                        used=region,
+                    )
                 )
             if best != year:
-                notes.append(Note("note.statistic_earlier_year", statistic=statistic, year=year, used=best))
+                name = stat_name(statistic)
+                notes.append(Note("note.statistic_earlier_year", statistic=name, year=year, used=best))
             return figure, notes
         have = ", ".join(map(str, self.years(statistic))) or Note("error.none")
         raise StatisticNotFoundError(
-            Note("error.no_statistic", statistic=statistic, region=chain[-1], year=year, years=have)
+            Note(
+                "error.no_statistic", statistic=stat_name(statistic), region=chain[-1], year=year,
+                years=have,
+            )
         )
 
 
@@ -219,6 +226,11 @@ def check_statistic(statistic: str, stats: IncomeStats | None = None) -> str:
 
 def _unknown_statistic(statistic: str) -> Note:
     return Note("error.unknown_statistic", statistic=repr(statistic), known=", ".join(STATISTICS))
+
+
+def stat_name(statistic: str) -> Note:
+    """The short name of a statistic id (``rural``: 农村居民) as a note, for texts about it."""
+    return Note(f"statistic_short.{statistic}")
 
 
 def statistic_name(statistic: str) -> Name:
