@@ -101,7 +101,9 @@ def test_validate_in_chinese(tmp_path: Path) -> None:
     code, out, _ = run("rates", "validate", str(bad), "--lang", "zh")
     assert code == 1
     assert out.splitlines()[0] == "错误 (1):"
-    assert "bad.toml:1:8: " in out and "(expected valid TOML)" in out
+    # The place stays as it is; what was expected is said in Chinese (it was English before
+    # the catalog had Chinese for it).
+    assert "bad.toml:1:8: " in out and "（文件应是有效的 TOML）" in out
 
 
 def test_validate_missing_path_is_a_user_error() -> None:
