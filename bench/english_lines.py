@@ -63,7 +63,15 @@ NOT_PROSE = [
     r"\bpremium-calc( [a-z-]+)*",
     r"<[a-z\[\]]+>",  # metavars
     r"\b(Bijie|Hunan|Beijing)\b",  # English names a user may type (examples in --help)
-    r"\b[a-z_]+(\[\d+\])?(\.[a-z0-9_]+(\[\d+\])?)+\b",
+    r"\b(jiusongjiankang|shebao100|bendibao|maigoo|caihuajun|youdao|scirp)\b",  # site names
+    r"\{ ?zh = .*en = .*\}",  # the bilingual form of rate-file prose, in rates set --help
+    r"\b[a-z_]+(\[\d+\])?(\.[A-Za-z0-9_]+(\[\d+\])?)+\b",
+    r"\b(subsidy|note|subsidy_source|source|pays|pays_share|assistance|individual|tiers|includes)\b(?= \||。|、|，|$)",
+    r"^\s*[a-z_]+ <\w+>",  # an argument and its metavar in --help
+    r"\{[a-z_]+\}",  # arguments in a usage line
+    r"\b[A-Z_]+=[\w:]+",  # an environment variable example
+    r"\brates (set|new-year|show|explain|diff|validate|coverage|schema)\b",
+    r"\b(diff|list|Path)\b",
     r"\b(rural|urban|all|q[1-5]|high|medium|low|tekun|dibao|dibao_edge|orphan|monitored|"
     r"returned_poverty|poverty_exit|low_income|youfu|family_planning|border|male|female|student|"
     r"college|employee|disabled[1-4]|resident|residents|ltc|tier\d*|id|ID|TIER|NAME|KEY|AGE|"

@@ -243,7 +243,7 @@ def notes_text(
     if history.kind == "category":
         rule = category_rule_text(history.category, history.category_rule, lang)
     else:
-        rule = history.category_rule
+        rule = tr("note.category_household", lang)
     lines.append(f"{tr('history.category', lang)}: {rule}")
     if history.kind == "category":
         lines.append(f"{tr('history.category', lang)}: {_category_years(history, lang)}")
