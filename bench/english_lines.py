@@ -66,7 +66,8 @@ NOT_PROSE = [
     r"\b(jiusongjiankang|shebao100|bendibao|maigoo|caihuajun|youdao|scirp)\b",  # site names
     r"\{ ?zh = .*en = .*\}",  # the bilingual form of rate-file prose, in rates set --help
     r"\b[a-z_]+(\[\d+\])?(\.[A-Za-z0-9_]+(\[\d+\])?)+\b",
-    r"\b(subsidy|note|subsidy_source|source|pays|pays_share|assistance|individual|tiers|includes)\b(?= \||。|、|，|$)",
+    r"\b(subsidy|note|subsidy_source|source|pays|pays_share|assistance|individual|tiers|includes)"
+    r"\b(?= \||。|、|，|$)",
     r"^\s*[a-z_]+ <\w+>",  # an argument and its metavar in --help
     r"\{[a-z_]+\}",  # arguments in a usage line
     r"\b[A-Z_]+=[\w:]+",  # an environment variable example
