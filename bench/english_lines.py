@@ -55,6 +55,10 @@ COMMANDS: list[list[str]] = [
 #: What is not prose: addresses, ids, options, paths, key paths, typed identifiers, units.
 NOT_PROSE = [
     r"<?https?://\S+>?",
+    r"\bpremium-calc(\[plot\])?( [a-z-]+)*",  # the program and its commands
+    r"'[^']*'",  # what the user typed, quoted back in an error
+    r"\b\w+\[\d+\]",  # key paths such as members[0]
+    r"\b(zh|en|flag|elderly|farmer|big5|kingdee|ETNet|hdg|feifmx|sundir|GitHub|199it|om)\b",
     r"[\w./-]+\.(toml|json|csv|png|svg|md|py)\b(:\d+)*",
     r"\b[\w-]+\.(com|cn|org|net|gov)(\.cn)?\b",
     r"^\s*[a-z_][a-z0-9_.]* =",  # the key of a rates explain line (a rates set key)
@@ -63,12 +67,13 @@ NOT_PROSE = [
     r"\bpremium-calc( [a-z-]+)*",
     r"<[a-z\[\]]+>",  # metavars
     r"\b(Bijie|Hunan|Beijing)\b",  # English names a user may type (examples in --help)
-    r"\b(jiusongjiankang|shebao100|bendibao|maigoo|caihuajun|youdao|scirp)\b",  # site names
+    r"\b(jiusongjiankang|shebao100|bendibao|maigoo|caihuajun|youdao|scirp|jrzg|content_\d+)\b",  # site names
     r"\{ ?zh = .*en = .*\}",  # the bilingual form of rate-file prose, in rates set --help
     r"\b[a-z_]+(\[\d+\])?(\.[A-Za-z0-9_]+(\[\d+\])?)+\b",
     r"\b(subsidy|note|subsidy_source|source|pays|pays_share|assistance|individual|tiers|includes)"
     r"\b(?= \||。|、|，|$)",
     r"^\s*[a-z_]+ <\w+>",  # an argument and its metavar in --help
+    r"^\s*[a-z_][a-z0-9_.]*(?=\s{2,})",  # the key column of rates show / diff
     r"\{[a-z_]+\}",  # arguments in a usage line
     r"\b[A-Z_]+=[\w:]+",  # an environment variable example
     r"\brates (set|new-year|show|explain|diff|validate|coverage|schema)\b",
