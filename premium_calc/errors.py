@@ -270,7 +270,7 @@ class RuleProblem(Protocol):
     @property
     def file(self) -> str: ...
 
-    def render(self, file: str | None = None) -> str: ...
+    def render(self, file: str | None = None, lang: str = "en") -> str: ...
 
 
 class EditError(PremiumCalcError):
@@ -285,19 +285,20 @@ class EditError(PremiumCalcError):
         self.problems = tuple(problems)
         self.headline = headline
 
-    def describe(self, shown: Callable[[str], str] = str) -> str:
-        """The message, with each problem's file shown through ``shown`` (e.g. relative)."""
+    def describe(self, shown: Callable[[str], str] = str, lang: str = "en") -> str:
+        """The message in ``lang``, with each problem's file shown through ``shown`` (e.g. relative)."""
         if not self.problems or not self.headline:
-            return self.message
-        return problem_summary(self.headline, self.problems, shown)
+            return self.text(lang)
+        return problem_summary(self.headline, self.problems, shown, lang)
 
 
 def problem_summary(
-    headline: str, problems: Sequence[RuleProblem], shown: Callable[[str], str] = str
+    headline: str, problems: Sequence[RuleProblem], shown: Callable[[str], str] = str, lang: str = "en"
 ) -> str:
-    listed = "; ".join(p.render(shown(p.file)) for p in problems[:3])
-    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-    return f"{headline}: {listed}{more}"
+    listed = "; ".join(p.render(shown(p.file), lang) for p in problems[:3])
+    more = Note("error.and_more", count=len(problems) - 3) if len(problems) > 3 else ""
+    head = headline.text(lang) if isinstance(headline, Note) else headline
+    return str(Note("error.problem_summary", headline=head, problems=listed, more=more).text(lang))
 
 
 __all__ = [

@@ -199,7 +199,7 @@ def set_cmd(
             dry_run=dry_run,
         )
     except EditError as exc:
-        fail(exc.describe(shown_path))
+        fail(exc.describe(shown_path, lang), lang=lang)
     _report_edit(result, lang, json_out)
 
 
@@ -237,7 +237,7 @@ def new_year_cmd(
             dry_run=dry_run,
         )
     except EditError as exc:
-        fail(exc.describe(shown_path))
+        fail(exc.describe(shown_path, lang), lang=lang)
     _report_edit(result, lang, json_out)
 
 
