@@ -32,8 +32,8 @@ def test_calc_opens_with_one_plain_sentence() -> None:
 
 def test_ratios_and_thresholds_read_naturally() -> None:
     out = _out(*BIJIE, "--lang", "zh")
-    assert "11.43%（相当于1.37个月的收入、28.57个工作日的收入）" in out  # 0.1143 x 12 = 1.37
-    assert "负担是否超过5%: 是；是否超过10%: 是" in out
+    assert "11.43%（相当于1.37个月的收入，也就是28.57个工作日的收入）" in out  # 0.1143 x 12 = 1.37
+    assert "负担线：5%（已超过）；10%（已超过）" in out
     assert "(可信度: 低†)" in out
 
 

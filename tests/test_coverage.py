@@ -177,9 +177,9 @@ def test_cli_matrix_english() -> None:
 def test_cli_matrix_chinese_and_narrow_terminal() -> None:
     code, out, _ = invoke("--lang", "zh", width=80)
     assert code == 0
-    assert "费率覆盖: 待遇年度 2024-2026" in out
+    assert "各地费率收录情况（待遇年度 2024-2026）" in out
     assert _cells(out, "cn/qinghai") == ["·", "高", "高"]
-    assert "55 个地区 x 3 个年度: 89 项有费率 (高 13, 中 36, 低† 40)" in out
+    assert "55 个地区 × 3 个年度：89 项有费率（可信度高 13 项、中 36 项、低† 40 项）" in out
     from rich.cells import cell_len
 
     assert max(cell_len(line) for line in out.splitlines()) <= 80  # fits; names cut, cells not

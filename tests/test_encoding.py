@@ -44,7 +44,7 @@ def test_gbk_keeps_chinese_and_replaces_the_low_confidence_mark() -> None:
     out = _run(COMMANDS[0], "gbk").stdout.decode("gbk")
     assert "毕节市" in out and "待遇年度" in out
     assert "400?" in out and "†" not in out  # the low-confidence mark's stand-in
-    assert "? 低可信度" in out  # ...and the legend explains it
+    assert "? 可信度低" in out  # ...and the legend explains it
 
 
 def test_stand_ins() -> None:

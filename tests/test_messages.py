@@ -87,7 +87,7 @@ def test_lookup_falls_back_to_english_not_to_the_key() -> None:
 def test_fields_and_nested_notes_are_shown_in_the_language_asked() -> None:
     assert tr("chart.national_min", "zh", amount=400) == "国家最低标准 400 元"
     note = Note("statistic.label", name=Note("statistic.rural"), where="", year=2024)
-    assert note.text("zh") == "农村居民人均可支配收入 2024"
+    assert note.text("zh") == "2024年农村居民人均可支配收入"
     assert str(note) == "per-capita disposable income, rural residents, 2024"
     assert note == Note("statistic.label", name=Note("statistic.rural"), where="", year=2024)
     assert note != Note("statistic.label", name=Note("statistic.urban"), where="", year=2024)

@@ -156,8 +156,8 @@ def test_explain_marks_low_confidence() -> None:
     code, out, _ = run("rates", "explain", "毕节", "2025", "--lang", "zh")
     assert code == 0
     assert "category.resident.individual = 400†" in out
-    assert "(本文件)" in out
-    assert "† 低可信度" in out
+    assert "(本地区文件)" in out
+    assert "† 可信度低" in out
 
 
 def test_explain_json() -> None:
