@@ -53,3 +53,12 @@ def test_regions_and_compare_in_chinese() -> None:
     assert "省级" in regions and "province" not in regions
     compare = _out("compare", "--year", "2025", "--all", "--lang", "zh")
     assert "cn/beijing: 城乡老年人 430, 学生儿童 405, *劳动年龄内居民 750" in compare
+
+
+def test_wan_writes_large_amounts_in_wan() -> None:
+    # 46,238 = 23,119 x 2 -> 4.62万 (half-up to two decimals); 800 stays 800.
+    out = _out("calc", "--region", "毕节", "--year", "2025", "--member", "45", "--member", "70",
+               "--lang", "zh", "--wan")
+    assert "= 23,119 x 2 = 4.62万" in out and "个人缴纳800元" in out
+    assert "46,238" in _out("calc", "--region", "毕节", "--year", "2025", "--member", "45", "--member", "70",
+                            "--lang", "zh")

@@ -88,6 +88,7 @@ def calc(
         str | None, typer.Option("--thresholds", help=tr("cli.help.calc.thresholds", LANG))
     ] = None,
     lang: LangOption = DEFAULT_LANG,
+    wan: Annotated[bool, typer.Option("--wan", help=tr("cli.help.calc.wan", LANG))] = False,
     json_out: JsonOption = False,
     csv_out: CsvOption = False,
     rates_dir: RatesDirOption = None,
@@ -127,7 +128,7 @@ def calc(
     else:
         from ..render.assessment import assessment_table
 
-        console().print(assessment_table(result, lang.value))
+        console().print(assessment_table(result, lang.value, wan=wan))
 
 
 @app.command(help=REGIONS_HELP, short_help=short_help(REGIONS_HELP))

@@ -17,11 +17,20 @@ if TYPE_CHECKING:
 
     from ..household.burden import Assessment
 from ..units import money, percent
-from .formats import LOW_MARK, component_name, confidence_mark, confidence_word, say, short_percent
+from .formats import (
+    LOW_MARK,
+    amount_text,
+    component_name,
+    confidence_mark,
+    confidence_word,
+    say,
+    short_percent,
+)
 
 
-def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
-    """A rich renderable: members table, burden lines and sources."""
+def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False) -> RenderableType:
+    """A rich renderable: members table, burden lines and sources. ``wan``: in Chinese, amounts
+    of 10,000 yuan or more in the summary and the income lines are written in 万 (1.4万)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -65,8 +74,8 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
             money(m.paid) + mark,
             ("≥" if m.subsidy_is_national_minimum else "") + money(m.subsidy),
         )
-    lines: list[RenderableType] = [Text(summary_line(result, lang)), table]
-    lines.append(burden_text(result, lang))
+    lines: list[RenderableType] = [Text(summary_line(result, lang, wan=wan)), table]
+    lines.append(burden_text(result, lang, wan=wan))
     facts = Text()
     if result.national_minimum is not None:
         facts.append(f"{tr('calc.national_min', lang)}: {money(result.national_minimum)}\n", style="dim")
@@ -83,7 +92,7 @@ def assessment_table(result: Assessment, lang: str = "en") -> RenderableType:
     return Group(*lines)
 
 
-def summary_line(result: Assessment, lang: str) -> str:
+def summary_line(result: Assessment, lang: str, *, wan: bool = False) -> str:
     """One sentence a household can read at a glance: what it pays in all and per person, how
     heavy that is, and what the government adds."""
     b = result.burden
@@ -91,7 +100,7 @@ def summary_line(result: Assessment, lang: str) -> str:
     parts = [
         tr(
             "calc.summary.pays", lang, size=size, year=result.coverage_year,
-            paid=money(result.total_paid), per=money(b.paid_per_member),
+            paid=amount_text(result.total_paid, lang, wan), per=money(b.paid_per_member),
         )
     ]
     if b.computable and b.burden_ratio is not None:
@@ -101,12 +110,12 @@ def summary_line(result: Assessment, lang: str) -> str:
     if result.total_subsidy is not None and result.total_subsidy > 0:
         floor = result.subsidy_is_national_minimum
         key = "calc.summary.subsidy_at_least" if floor else "calc.summary.subsidy"
-        parts.append(tr(key, lang, subsidy=money(result.total_subsidy)))
+        parts.append(tr(key, lang, subsidy=amount_text(result.total_subsidy, lang, wan)))
     low = any(m.confidence == "low" for m in result.members)
     return "".join(parts) + tr("calc.summary.end", lang) + (f" {LOW_MARK}" if low else "")
 
 
-def burden_text(result: Assessment, lang: str) -> RenderableType:
+def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> RenderableType:
     from rich.text import Text
 
     b = result.burden
@@ -117,10 +126,10 @@ def burden_text(result: Assessment, lang: str) -> RenderableType:
         mark = confidence_mark(stat.confidence if stat.confidence in ("low",) else None)
         out.append(
             f"  {tr('calc.income_stat', lang)}: {stat.label(lang)} = {money(stat.value)}{mark}"
-            f" x {b.household_size} = {money(b.income)}\n"
+            f" x {b.household_size} = {amount_text(b.income, lang, wan)}\n"
         )
     elif b.income is not None:
-        out.append(f"  {tr('calc.income', lang)}: {money(b.income)}\n")
+        out.append(f"  {tr('calc.income', lang)}: {amount_text(b.income, lang, wan)}\n")
     if b.income_per_capita is not None:
         out.append(f"  {tr('calc.per_capita', lang)}: {money(b.income_per_capita)}\n")
     if b.paid_per_member is not None:

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from ..messages import Bilingual, Note, has, tr, uses_cjk
+from ..units import money
 
 if TYPE_CHECKING:
 
@@ -110,3 +111,12 @@ def level_name(level: str, lang: str) -> str:
     """``country`` / ``province`` / ``city`` / ``county`` in ``lang`` (全国 / 省级 / 市级 / 县级)."""
     key = f"level.{level}"
     return tr(key, lang) if has(key) else level
+
+
+def amount_text(value: Decimal | None, lang: str, wan: bool = False) -> str:
+    """An amount; with ``wan`` in Chinese, 10,000 yuan or more in 万 to two decimals, half-up
+    (``14000`` -> ``1.4万``, ``46238`` -> ``4.62万``); otherwise as :func:`~premium_calc.units.money`."""
+    if value is None or not wan or not uses_cjk(lang) or abs(value) < 10000:
+        return money(value)
+    shown = (value / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    return tr("calc.wan", lang, value=f"{shown:f}")
