@@ -13,7 +13,7 @@ from typing import Literal
 
 from .._frozen import Frozen
 from ..errors import DataMissingError
-from ..messages import Note
+from ..messages import Note, uses_cjk
 from ..ratebook.schedule import Schedule
 from ..ratefiles.model import Name, Source, prose_note, weakest
 from ..units import ZERO
@@ -36,7 +36,7 @@ class SourceRef(Frozen):
 
     def title_in(self, lang: str) -> str:
         """The title as shown in ``lang``: the Chinese form in Chinese where there is one."""
-        return self.title_zh if self.title_zh and getattr(lang, "value", lang) == "zh" else self.title
+        return self.title_zh if self.title_zh and uses_cjk(lang) else self.title
 
 
 class MemberPremium(Frozen):

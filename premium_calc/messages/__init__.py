@@ -66,7 +66,7 @@ def _shown(value: object, lang: str) -> object:
     if not isinstance(value, str) and isinstance(getattr(value, "zh", None), str) and isinstance(
         getattr(value, "en", None), str
     ):
-        return value.zh if lang == "zh" else value.en  # type: ignore[attr-defined]
+        return pick(value, lang)  # type: ignore[arg-type]
     return value
 
 
@@ -74,6 +74,12 @@ def _code(lang: str) -> str:
     """``"zh"`` for ``"zh"`` or an enum member whose value is ``"zh"``."""
     value = getattr(lang, "value", lang)
     return value if isinstance(value, str) else str(value)
+
+
+def tr_or(key: str, lang: str, fallback: str) -> str:
+    """The text of ``key`` in ``lang``, or ``fallback`` where the catalog has no such key (a
+    value from the data, such as a measure or a level, shown as it is)."""
+    return tr(key, lang) if has(key) else fallback
 
 
 def has(key: str) -> bool:
@@ -157,4 +163,4 @@ def _rebuild(key: str, fields: dict[str, object]) -> Note:
     return Note(key, **fields)
 
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Note", "has", "pick", "tr", "uses_cjk"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Note", "has", "pick", "tr", "tr_or", "uses_cjk"]

@@ -30,6 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..messages import uses_cjk
 from ..ratefiles.model import BilingualText, Condition, Name, SexAges, Source, prose_in, weakest
 from ..units import money
 from .book import RateBook
@@ -77,7 +78,7 @@ class ExplainedValue:
         """:attr:`text` in ``lang``: bilingual prose (a ``missing`` reason) in that language."""
         if isinstance(self.value, BilingualText):
             return prose_in(self.value, lang)
-        if self.name is not None and getattr(lang, "value", lang) == "zh":
+        if self.name is not None and uses_cjk(lang):
             return self.name.zh
         return self.text
 

@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from .._frozen import Frozen
-from ..messages import Note
+from ..messages import Note, pick, uses_cjk
 
 Confidence = Literal["high", "medium", "low"]
 
@@ -152,7 +152,7 @@ def english(prose: str | BilingualText) -> str:
 def prose_in(prose: str | BilingualText, lang: str) -> str:
     """The text of a prose field in ``lang`` (``"zh"`` or ``"en"``); a plain string as it is."""
     if isinstance(prose, BilingualText):
-        return prose.zh if getattr(lang, "value", lang) == "zh" else prose.en
+        return pick(prose, lang)
     return prose
 
 
@@ -206,9 +206,7 @@ class Source(Frozen):
 
     def title_in(self, lang: str) -> str:
         """The title as shown in ``lang``: the Chinese form in Chinese where there is one."""
-        if self.title_zh and getattr(lang, "value", lang) == "zh":
-            return self.title_zh
-        return self.title
+        return self.title_zh if self.title_zh and uses_cjk(lang) else self.title
 
 
 class SexAges(Frozen):

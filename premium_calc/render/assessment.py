@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from ..household.burden import Assessment
+    from ..household.premium import SourceRef
 from ..units import money, percent
 from .formats import (
     LOW_MARK,
@@ -159,7 +160,7 @@ def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> Renderab
     return out
 
 
-def sources_text(sources: Sequence[Any], lang: str, low_footnote: bool = False) -> RenderableType:
+def sources_text(sources: Sequence[SourceRef], lang: str, low_footnote: bool = False) -> RenderableType:
     from rich.text import Text
 
     out = Text()
@@ -169,8 +170,7 @@ def sources_text(sources: Sequence[Any], lang: str, low_footnote: bool = False) 
         url = f" <{s.url}>" if s.url else ""
         label = tr("calc.confidence", lang)
         level = confidence_word(s.confidence, lang)
-        title = s.title_in(lang) if hasattr(s, "title_in") else s.title
-        out.append(f"  [{i}] {title}{url} ({label}: {level}{mark})\n", style="dim")
+        out.append(f"  [{i}] {s.title_in(lang)}{url} ({label}: {level}{mark})\n", style="dim")
     if low_footnote or any(s.confidence == "low" for s in sources):
         out.append(f"  {LOW_MARK} {tr('calc.low_note', lang)}\n", style="yellow")
     return out

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..analyses.history import segment_indices
-from ..messages import Note, has, pick, tr, uses_cjk
+from ..messages import Note, pick, tr, tr_or, uses_cjk
 
 if TYPE_CHECKING:
     from ..analyses.comparison import Comparison
@@ -178,8 +178,7 @@ def plot_history(history: History, path: Path | str, lang: str = "en") -> ChartR
         fig.suptitle(tr("chart.history_title", used, region=region, start=history.start, end=history.end))
         for n, (seg, points) in enumerate(segment_indices(history)):
             years = [pt.coverage_year for pt in points]
-            measure_key = f"measure.{seg.income_measure}"
-            measure = tr(measure_key, used) if has(measure_key) else str(seg.income_measure)
+            measure = tr_or(f"measure.{seg.income_measure}", used, str(seg.income_measure))
             ax_idx.plot(
                 years,
                 [float(pt.premium_index) if pt.premium_index is not None else None for pt in points],

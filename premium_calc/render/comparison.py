@@ -86,7 +86,7 @@ def comparison_table(
         parts.append(comparison_chart(c, lang))
     notes = Text()
     notes.append(f"{tr('history.notes', lang)}:\n", style="bold")
-    lines = [f"{tr('history.category', lang)}: {category_rule_text(c.category, c.category_rule, lang)}"]
+    lines = [f"{tr('history.category', lang)}: {category_rule_text(c.category, lang)}"]
     # Which income statistic each region was measured against, grouped.
     groups: dict[tuple[str | None, int | None, str | None], list[str]] = {}
     for row in c.rows:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from ..messages import Bilingual, Note, has, tr, uses_cjk
+from ..messages import Bilingual, Note, tr, tr_or, uses_cjk
 from ..units import money
 
 if TYPE_CHECKING:
@@ -92,14 +92,12 @@ def confidence_word(confidence: str | None, lang: str) -> str:
     """``high`` / ``medium`` / ``low`` in ``lang`` (高 / 中 / 低); other levels as they are."""
     if confidence is None:
         return "-"
-    key = f"confidence.{confidence}"
-    return tr(key, lang) if has(key) else confidence
+    return tr_or(f"confidence.{confidence}", lang, confidence)
 
 
 def component_name(component: str, lang: str) -> str:
     """A part collected with the premium (``ltc``: long-term care insurance) in ``lang``."""
-    key = f"component.{component}"
-    return tr(key, lang) if has(key) else component
+    return tr_or(f"component.{component}", lang, component)
 
 
 def short_percent(ratio: Decimal) -> str:
@@ -109,8 +107,7 @@ def short_percent(ratio: Decimal) -> str:
 
 def level_name(level: str, lang: str) -> str:
     """``country`` / ``province`` / ``city`` / ``county`` in ``lang`` (全国 / 省级 / 市级 / 县级)."""
-    key = f"level.{level}"
-    return tr(key, lang) if has(key) else level
+    return tr_or(f"level.{level}", lang, level)
 
 
 def amount_text(value: Decimal | None, lang: str, wan: bool = False) -> str:

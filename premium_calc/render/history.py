@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analyses.history import segment_indices
 from ..analyses.series import LOW_INCOME_CONFIDENCE
-from ..messages import has, pick, tr
+from ..messages import pick, tr, tr_or
 from ..units import money, percent
 from .assessment import sources_text
 from .formats import LOW_MARK, confidence_mark, say, year_ranges
@@ -33,8 +33,7 @@ def measure_text(measure: str | None, lang: str) -> str:
     """The short name of an income measure (net, disposable, the household's own)."""
     if measure is None:
         return "-"
-    key = f"measure_short.{measure}"
-    return tr(key, lang) if has(key) else measure
+    return tr_or(f"measure_short.{measure}", lang, measure)
 
 
 def _low_income(row: HistoryRow) -> bool:
@@ -212,8 +211,8 @@ def break_text(brk: SeriesBreak, lang: str) -> str:
     return brk.message().text(lang)
 
 
-def category_rule_text(category: str | None, rule: str, lang: str) -> str:
-    """Which category is "the" premium (``rule`` is the library's English text of it)."""
+def category_rule_text(category: str | None, lang: str) -> str:
+    """Which category is "the" premium (a history's ``category_rule`` is its English text)."""
     if category is None:
         return tr("note.category_reference_adult", lang)
     return tr("note.category_by_id", lang, category=repr(category))
@@ -241,7 +240,7 @@ def notes_text(
     if s.uncovered_years:
         lines.append(f"{tr('history.uncovered', lang)}: {year_ranges(s.uncovered_years)}")
     if history.kind == "category":
-        rule = category_rule_text(history.category, history.category_rule, lang)
+        rule = category_rule_text(history.category, lang)
     else:
         rule = tr("note.category_household", lang)
     lines.append(f"{tr('history.category', lang)}: {rule}")
