@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from ..messages import tr
-from ..render.coverage import counts_text, coverage_table
 from ._common import (
     DEFAULT_LANG,
     JsonOption,
@@ -35,6 +34,7 @@ def coverage_command(
     rates_dir: RatesDirOption = None,
 ) -> None:
     from ..analyses.coverage import coverage, parse_years
+    from ..render.coverage import counts_text, coverage_table
 
     wanted = parse_years(years)
     cov = coverage(get_book(rates_dir), wanted)

@@ -26,9 +26,11 @@ import gettext
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic_core import CoreSchema, core_schema
+if TYPE_CHECKING:
+    from pydantic_core import CoreSchema
+
 
 #: The languages there are catalogs for; the first is the language of the project.
 LANGUAGES: tuple[str, ...] = ("zh", "en")
@@ -142,6 +144,10 @@ class Note(str):
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> CoreSchema:
+        # Imported here: building a schema means pydantic is loaded anyway, and the catalog
+        # (imported by the CLI before anything else) stays light.
+        from pydantic_core import core_schema
+
         return core_schema.no_info_plain_validator_function(
             cls._validate,
             json_schema_input_schema=core_schema.str_schema(),
