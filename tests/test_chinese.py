@@ -59,6 +59,6 @@ def test_wan_writes_large_amounts_in_wan() -> None:
     # 46,238 = 23,119 x 2 -> 4.62万 (half-up to two decimals); 800 stays 800.
     out = _out("calc", "--region", "毕节", "--year", "2025", "--member", "45", "--member", "70",
                "--lang", "zh", "--wan")
-    assert "= 23,119 x 2 = 4.62万" in out and "个人缴纳800元" in out
+    assert "= 23,119元 x 2 = 4.62万元" in out and "个人缴纳800元" in out
     assert "46,238" in _out("calc", "--region", "毕节", "--year", "2025", "--member", "45", "--member", "70",
                             "--lang", "zh")

@@ -26,6 +26,7 @@ from .formats import (
     confidence_word,
     say,
     short_percent,
+    yuan_text,
 )
 
 
@@ -79,7 +80,8 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
     lines.append(burden_text(result, lang, wan=wan))
     facts = Text()
     if result.national_minimum is not None:
-        facts.append(f"{tr('calc.national_min', lang)}: {money(result.national_minimum)}\n", style="dim")
+        minimum = yuan_text(result.national_minimum, lang)
+        facts.append(f"{tr('calc.national_min', lang)}: {minimum}\n", style="dim")
     if result.collection_start or result.collection_end:
         start = result.collection_start.isoformat() if result.collection_start else "?"
         end = result.collection_end.isoformat() if result.collection_end else "?"
@@ -126,15 +128,15 @@ def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> Renderab
         stat = b.statistic
         mark = confidence_mark(stat.confidence if stat.confidence in ("low",) else None)
         out.append(
-            f"  {tr('calc.income_stat', lang)}: {stat.label(lang)} = {money(stat.value)}{mark}"
-            f" x {b.household_size} = {amount_text(b.income, lang, wan)}\n"
+            f"  {tr('calc.income_stat', lang)}: {stat.label(lang)} = {yuan_text(stat.value, lang)}{mark}"
+            f" x {b.household_size} = {yuan_text(b.income, lang, wan)}\n"
         )
     elif b.income is not None:
-        out.append(f"  {tr('calc.income', lang)}: {amount_text(b.income, lang, wan)}\n")
+        out.append(f"  {tr('calc.income', lang)}: {yuan_text(b.income, lang, wan)}\n")
     if b.income_per_capita is not None:
-        out.append(f"  {tr('calc.per_capita', lang)}: {money(b.income_per_capita)}\n")
+        out.append(f"  {tr('calc.per_capita', lang)}: {yuan_text(b.income_per_capita, lang, wan)}\n")
     if b.paid_per_member is not None:
-        out.append(f"  {tr('calc.per_member', lang)}: {money(b.paid_per_member)}\n")
+        out.append(f"  {tr('calc.per_member', lang)}: {yuan_text(b.paid_per_member, lang)}\n")
     if not b.computable:
         why = say(b.reason, lang)
         out.append(f"  {tr('calc.ratio', lang)}: {tr('calc.not_computable', lang)} ({why})\n", style="yellow")

@@ -117,3 +117,10 @@ def amount_text(value: Decimal | None, lang: str, wan: bool = False) -> str:
         return money(value)
     shown = (value / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
     return tr("calc.wan", lang, value=f"{shown:f}")
+
+
+def yuan_text(value: Decimal | None, lang: str, wan: bool = False) -> str:
+    """An amount with its unit where the language writes one (``400元``; English: ``400``)."""
+    if value is None:
+        return money(value)
+    return tr("calc.yuan", lang, amount=amount_text(value, lang, wan))
