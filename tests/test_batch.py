@@ -50,6 +50,18 @@ def _agrees(schedule: Schedule, batch: list[Household], late: bool) -> None:
         except (MissingFactError, DataMissingError):
             assert not result.valid[i]
             continue
+        if not scalar.complete:
+            # Unknown amounts or assistance: never a plain total; bounds where only assistance
+            # is unknown, as in the scalar path.
+            assert not result.valid[i]
+            only_assistance = all(m.unknown in (None, "assistance") for m in scalar.members)
+            assert result.bounded is not None and result.household_paid_low_fen is not None
+            assert bool(result.bounded[i]) == only_assistance
+            if only_assistance:
+                assert scalar.total_paid_high is not None
+                assert result.household_paid_fen[i] == to_fen(scalar.total_paid_high)
+                assert result.household_paid_low_fen[i] == to_fen(scalar.total_paid_low)
+            continue
         assert result.valid[i]
         assert result.household_paid_fen[i] == to_fen(scalar.total_paid)
         assert result.household_gross_fen[i] == to_fen(scalar.total_gross)

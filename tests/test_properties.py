@@ -57,14 +57,29 @@ def test_totals_add_up_and_paid_never_exceeds_gross(schedule: Schedule, househol
         result = calculate(schedule, household)
     except DataMissingError:
         return  # a category with no sourced amount: refusing is the right answer
-    assert result.total_paid == sum((m.paid for m in result.members), Decimal(0))
-    assert result.total_gross == sum((m.gross for m in result.members), Decimal(0))
-    assert result.total_gross == result.total_paid + result.total_assistance
     for m in result.members:
-        assert Decimal(0) <= m.paid <= m.gross
-        assert m.assistance == m.gross - m.paid
         if m.status == "employee":
-            assert m.gross == 0
+            assert m.gross == 0 and m.paid == 0
+        # What is known is exact; what is not is bounded, never a plain number.
+        if m.unknown is None:
+            assert m.paid is not None and m.gross is not None
+            assert Decimal(0) <= m.paid <= m.gross
+            assert m.assistance == m.gross - m.paid
+            assert m.paid_low == m.paid == m.paid_high
+        else:
+            assert m.paid is None and m.assistance is None
+            assert m.paid_low >= 0
+            assert m.paid_high is None or m.paid_low <= m.paid_high <= (m.gross or m.paid_high)
+    if result.complete:
+        assert result.total_paid == sum((m.paid or Decimal(0) for m in result.members), Decimal(0))
+        assert result.total_gross == sum((m.gross or Decimal(0) for m in result.members), Decimal(0))
+        assert result.total_gross == result.total_paid + (result.total_assistance or Decimal(0))
+        assert result.total_paid_low == result.total_paid == result.total_paid_high
+    else:
+        assert result.total_paid is None and result.total_assistance is None
+        assert result.total_paid_low == sum((m.paid_low for m in result.members), Decimal(0))
+        if result.total_paid_high is not None:
+            assert result.total_paid_low <= result.total_paid_high
 
 
 @settings(max_examples=200, deadline=None)

@@ -245,6 +245,15 @@ def household_series(
             raw.premium_missing = Note("note.data_missing", what=exc.what, reason=exc.reason)
             raws.append(raw)
             continue
+        if not result.complete:
+            # A member's assistance or amount is unknown: the year's premium is not a number.
+            first = result.unknown_members[0]
+            raw.premium_missing = Note(
+                "note.data_missing", what=Note("error.what_member", index=first.index, member=first.member),
+                reason=first.unknown_reason or "",
+            )
+            raws.append(raw)
+            continue
         raw.premium = result.total_paid
         raw.gross = result.total_gross
         raw.assistance = result.total_assistance

@@ -8,11 +8,16 @@ objects; this module prices a whole table of members with numpy arrays, in **int
   lacks (sex, birth date), the member is flagged, never guessed;
 * the assisted rule that leaves the member paying least wins; ``pays_share`` is rounded
   half-up to the fen, as in the scalar path;
+* a rule with an amount replaces an "amount unknown" (``missing``) rule for the same group; a
+  member whom only such a rule covers gets status ``ASSIST_UNKNOWN``: ``paid_fen`` is then the
+  most they can pay (the gross, or what an amount rule leaves) and ``paid_low_fen`` 0;
 * members covered by employee insurance pay nothing; late enrollees without assistance pay
   the late amount.
 
 Flagged members (``status`` other than ``OK``/``EMPLOYEE``/``LATE``) make their household's
-totals invalid (``valid`` is False): the scalar path would raise for them.
+totals invalid (``valid`` is False): the scalar path would raise for them, or (for
+``ASSIST_UNKNOWN``) give bounds, which ``household_paid_low_fen`` .. ``household_paid_fen``
+are where every member is otherwise priced (``bounded``).
 
 Typical use::
 
@@ -51,7 +56,7 @@ GROUP_BITS: dict[str, int] = {g: 1 << i for i, g in enumerate(ASSISTED_GROUPS)}
 
 
 # Member status codes.
-OK, EMPLOYEE, LATE, NEEDS_SEX, NEEDS_BIRTH_DATE, NO_AMOUNT = 0, 1, 2, 3, 4, 5
+OK, EMPLOYEE, LATE, NEEDS_SEX, NEEDS_BIRTH_DATE, NO_AMOUNT, ASSIST_UNKNOWN = 0, 1, 2, 3, 4, 5, 6
 
 
 STATUS_NAMES = {
@@ -61,10 +66,15 @@ STATUS_NAMES = {
     NEEDS_SEX: "needs sex",
     NEEDS_BIRTH_DATE: "needs birth date",
     NO_AMOUNT: "no sourced amount",
+    ASSIST_UNKNOWN: "assisted, amount unknown",
 }
 
 
 _UNKNOWN, _MALE, _FEMALE = 0, 1, 2
+
+
+#: Disability grade g is bit ``_DISABILITY_BIT << g`` in the masks of the assisted-rule pass.
+_DISABILITY_BIT = 1 << (len(ASSISTED_GROUPS) + 1)
 
 
 _EPOCH = np.datetime64("1970-01-01", "D")
@@ -162,6 +172,11 @@ class BatchResult:
     household_paid_fen: IntArray
     household_members: IntArray
     valid: BoolArray  # per household: every member priced
+    #: Per member, the least they may pay (= ``paid_fen`` except for ``ASSIST_UNKNOWN``).
+    paid_low_fen: IntArray | None = None
+    #: Per household, the least it may pay; with ``bounded`` the only unknown is assistance.
+    household_paid_low_fen: IntArray | None = None
+    bounded: BoolArray | None = None
 
     def household_burden(self, income_yuan: NDArray[Any]) -> NDArray[np.float64]:
         """Paid / income per household (float ratios for analysis; NaN where not valid or
@@ -275,12 +290,19 @@ def price_batch(
     paid = gross.copy()
     rule = np.full(n, -1, dtype=np.int64)
     priced = status == OK
+    # Groups (and disability grades, as extra bits) that a rule with an amount settles for
+    # each member, and those that only an "amount unknown" rule covers.
+    settled = np.zeros(n, dtype=np.int64)
+    open_groups = np.zeros(n, dtype=np.int64)
+    open_rule = np.full(n, -1, dtype=np.int64)
+    member_bits = table.groups | np.where(table.disability > 0, _DISABILITY_BIT << table.disability, 0)
     for index, assist in enumerate(schedule.assisted):
         r = assist.rule
         mask = sum(GROUP_BITS[g] for g in r.groups)
         member = (table.groups & mask) != 0
         if r.disability_grades:
             member |= np.isin(table.disability, r.disability_grades)
+            mask |= sum(_DISABILITY_BIT << g for g in r.disability_grades)
         if not r.groups and not r.disability_grades:
             member = np.ones(len(table), dtype=bool)  # the rule selects by `when` alone
         member &= priced
@@ -291,6 +313,11 @@ def price_batch(
         status[undecided & needs_sex] = NEEDS_SEX
         status[undecided & ~needs_sex] = NEEDS_BIRTH_DATE
         applies = member & holds
+        if r.missing is not None:
+            open_groups |= np.where(applies, member_bits & mask, 0)
+            open_rule = np.where(applies & (open_rule == -1), index, open_rule)
+            continue
+        settled |= np.where(applies, member_bits & mask, 0)
         if r.pays is not None:
             candidate = np.minimum(to_fen(r.pays), gross)
         elif r.pays_share is not None:
@@ -303,6 +330,10 @@ def price_batch(
         paid = np.where(better, candidate, paid)
         rule = np.where(better, index, rule)
 
+    unknown = priced & ((open_groups & ~settled) != 0) & (paid > 0)
+    status = np.where(unknown, ASSIST_UNKNOWN, status)
+    rule = np.where(unknown & (rule == -1), open_rule, rule)
+
     if schedule.late is not None:
         late = table.late & (status == OK) & (rule == -1)
         gross = np.where(late, to_fen(schedule.late.amount), gross)
@@ -310,18 +341,24 @@ def price_batch(
         status = np.where(late, LATE, status)
 
     bad = (status != OK) & (status != EMPLOYEE) & (status != LATE)
-    gross = np.where(bad, 0, gross)
-    paid = np.where(bad, 0, paid)
+    unpriced = bad & (status != ASSIST_UNKNOWN)
+    gross = np.where(unpriced, 0, gross)
+    paid = np.where(unpriced, 0, paid)
+    paid_low = np.where(status == ASSIST_UNKNOWN, 0, paid)
     households, inverse = np.unique(table.household, return_inverse=True)
     h = households.shape[0]
     h_gross = np.zeros(h, dtype=np.int64)
     h_paid = np.zeros(h, dtype=np.int64)
+    h_low = np.zeros(h, dtype=np.int64)
     h_count = np.zeros(h, dtype=np.int64)
     h_bad = np.zeros(h, dtype=np.int64)
+    h_unpriced = np.zeros(h, dtype=np.int64)
     np.add.at(h_gross, inverse, gross)
     np.add.at(h_paid, inverse, paid)
+    np.add.at(h_low, inverse, paid_low)
     np.add.at(h_count, inverse, 1)
     np.add.at(h_bad, inverse, bad.astype(np.int64))
+    np.add.at(h_unpriced, inverse, unpriced.astype(np.int64))
     return BatchResult(
         category=category,
         rule=rule,
@@ -334,6 +371,9 @@ def price_batch(
         household_paid_fen=h_paid,
         household_members=h_count,
         valid=h_bad == 0,
+        paid_low_fen=paid_low,
+        household_paid_low_fen=h_low,
+        bounded=(h_bad > 0) & (h_unpriced == 0),
     )
 
 

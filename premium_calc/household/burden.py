@@ -53,12 +53,17 @@ class Burden(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
     income: Decimal | None
-    income_basis: Literal["household", "statistic", "none"]
+    income_basis: Literal["household", "statistic", "none", "incomplete"]
     statistic: IncomeFigure | None
     household_size: int
     income_per_capita: Decimal | None
     paid_per_member: Decimal | None
     burden_ratio: Decimal | None
+    #: Where what the household pays is not known exactly (a member's assistance or amount is
+    #: unknown), the burden of its bounds: ``ratio_high`` is ``None`` when there is no upper
+    #: bound. Both are ``None`` when the payment is known (see ``burden_ratio``).
+    ratio_low: Decimal | None = None
+    ratio_high: Decimal | None = None
     months_of_income: Decimal | None
     days_of_work: Decimal | None
     thresholds: list[ThresholdCheck]
@@ -88,14 +93,52 @@ def measure_burden(
     residents = len(premium.resident_members)
     paid = premium.total_paid
     income = household.annual_income
-    basis: Literal["household", "statistic", "none"] = "household"
+    basis: Literal["household", "statistic", "none", "incomplete"] = "household"
+    per_member = half_up(paid / residents, DAYS_PLACES) if residents and paid is not None else None
+    missing = household.members_without_income
+    if missing:
+        return Burden(
+            income=None,
+            income_basis="incomplete",
+            statistic=None,
+            household_size=size,
+            income_per_capita=None,
+            paid_per_member=per_member,
+            burden_ratio=None,
+            months_of_income=None,
+            days_of_work=None,
+            thresholds=[],
+            computable=False,
+            reason=Note("note.income_incomplete", members=", ".join(map(str, missing))),
+            notes=list(notes),
+        )
     if income is None and statistic is not None:
         income = statistic.value * size
         basis = "statistic"
     elif income is None:
         basis = "none"
-    per_member = half_up(paid / residents, DAYS_PLACES) if residents else None
-    if income is None or income == 0:
+    per_member = half_up(paid / residents, DAYS_PLACES) if residents and paid is not None else None
+    if paid is None and income:
+        # What the household pays is only known within bounds: so is its burden.
+        high = premium.total_paid_high
+        return Burden(
+            income=income,
+            income_basis=basis,
+            statistic=statistic if basis == "statistic" else None,
+            household_size=size,
+            income_per_capita=half_up(income / size, DAYS_PLACES),
+            paid_per_member=None,
+            burden_ratio=None,
+            ratio_low=half_up(premium.total_paid_low / income, RATIO_PLACES),
+            ratio_high=half_up(high / income, RATIO_PLACES) if high is not None else None,
+            months_of_income=None,
+            days_of_work=None,
+            thresholds=[],
+            computable=False,
+            reason=Note("note.burden_paid_unknown"),
+            notes=list(notes),
+        )
+    if income is None or income == 0 or paid is None:
         reason = Note("note.burden_zero_income") if income == 0 else Note("note.burden_no_income")
         return Burden(
             income=income,
@@ -151,7 +194,7 @@ def assess(
     premium = calculate(schedule, household, tier=tier, late=late)
     figure: IncomeFigure | None = None
     notes: list[Note] = []
-    if household.annual_income is None:
+    if household.annual_income is None and not household.members_without_income:
         income_stats = stats if stats is not None else book.income_stats()
         figure, notes = income_stats.for_region(statistic, year - 1, schedule.chain)
     burden = measure_burden(

@@ -60,13 +60,16 @@ class Member(BaseModel):
         return self
 
     def age_in(self, coverage_year: int) -> int:
-        """Age in whole years on 1 January of the coverage year."""
+        """Age in whole years on 1 January of the coverage year; a baby born during the
+        coverage year itself (newborns enrol in their birth year) is 0."""
         if self.birth_date is None:
             assert self.age is not None
             return self.age
         day = dt.date(coverage_year, 1, 1)
         b = self.birth_date
         age = day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        if age < 0 and b.year == coverage_year:
+            return 0
         if age < 0:
             raise HouseholdError(
                 Note("error.not_yet_born", born=b.isoformat(), year=coverage_year), field="birth_date"
@@ -112,10 +115,23 @@ class Household(BaseModel):
 
     @property
     def annual_income(self) -> Decimal | None:
+        """The household's annual income: given, or the sum of every member's; ``None`` when
+        none is given or when some members give one and others do not (see
+        :attr:`members_without_income`): a member left out is not counted as earning 0."""
         if self.income is not None:
             return self.income
+        if self.members_without_income:
+            return None
         incomes = [m.income for m in self.members if m.income is not None]
         return sum(incomes, Decimal(0)) if incomes else None
+
+    @property
+    def members_without_income(self) -> list[int]:
+        """Where some members give an income, the (1-based) numbers of those who give none;
+        empty when the household income is given, or no member gives one."""
+        if self.income is not None or all(m.income is None for m in self.members):
+            return []
+        return [i for i, m in enumerate(self.members, start=1) if m.income is None]
 
     @property
     def size(self) -> int:

@@ -3,6 +3,12 @@
 Money is exact :class:`~decimal.Decimal`. Rounding rule: a per-person amount that a formula
 produces with more than two decimals (a share of a base, a share of the gross) is rounded
 half-up to the fen, once, where it is produced; totals are exact sums of those amounts.
+
+A fact the rate files do not have stays visible as unknown, never as 0 nor as the full price:
+a member of an assisted group whose assistance amount is not in the data
+(``unknown="assistance"``) pays between nothing and the gross; a member whose category has no
+sourced amount (``unknown="amount"``) is shown without one while the others are priced. Their
+household's totals are then ``None``, with bounds (``total_paid_low``/``total_paid_high``).
 """
 
 from __future__ import annotations
@@ -14,11 +20,11 @@ from typing import Literal
 from .._frozen import Frozen
 from ..errors import DataMissingError
 from ..messages import Note, uses_cjk
-from ..ratebook.schedule import Schedule
+from ..ratebook.schedule import Schedule, ScheduleAssist
 from ..ratefiles.model import Name, Source, prose_note, weakest
 from ..units import ZERO
 from .members import Household
-from .rules import best_assist, check_tier, match_category
+from .rules import assist_for, check_tier, match_category
 
 
 class SourceRef(Frozen):
@@ -49,15 +55,27 @@ class MemberPremium(Frozen):
     category: str | None
     category_name: Name | None
     tier: str | None
-    gross: Decimal
-    assistance: Decimal
-    paid: Decimal
+    gross: Decimal | None
+    assistance: Decimal | None
+    paid: Decimal | None
+    #: Bounds of what the member pays (equal to ``paid`` when it is known; ``paid_high`` is
+    #: ``None`` when not even a bound is known).
+    paid_low: Decimal
+    paid_high: Decimal | None
     subsidy: Decimal | None
     subsidy_is_national_minimum: bool = False
     assisted_rule: str | None
+    #: What is not known about this member: ``"assistance"`` (assisted, amount not in the data)
+    #: or ``"amount"`` (no sourced amount for the category); ``None`` when all is known.
+    unknown: Literal["assistance", "amount"] | None = None
+    unknown_reason: Note | None = None
     components: dict[str, Decimal]
     confidence: Literal["high", "medium", "low"] | None
     source: int | None
+
+    @property
+    def known(self) -> bool:
+        return self.unknown is None
 
 
 class PremiumResult(Frozen):
@@ -71,9 +89,14 @@ class PremiumResult(Frozen):
     tiers: list[str]
     late: bool
     members: list[MemberPremium]
-    total_gross: Decimal
-    total_assistance: Decimal
-    total_paid: Decimal
+    #: Exact totals, or ``None`` where a member's amount or assistance is unknown; then
+    #: ``total_paid_low`` .. ``total_paid_high`` bound what the household pays
+    #: (``total_paid_high`` is ``None`` when a member's amount is unknown: "at least").
+    total_gross: Decimal | None
+    total_assistance: Decimal | None
+    total_paid: Decimal | None
+    total_paid_low: Decimal
+    total_paid_high: Decimal | None
     total_subsidy: Decimal | None
     subsidy_is_national_minimum: bool = False
     national_minimum: Decimal | None
@@ -86,6 +109,15 @@ class PremiumResult(Frozen):
     @property
     def resident_members(self) -> list[MemberPremium]:
         return [m for m in self.members if m.status != "employee"]
+
+    @property
+    def complete(self) -> bool:
+        """Whether every member's payment is known (the totals are exact)."""
+        return all(m.unknown is None for m in self.members)
+
+    @property
+    def unknown_members(self) -> list[MemberPremium]:
+        return [m for m in self.members if m.unknown is not None]
 
 
 def calculate(
@@ -133,6 +165,8 @@ def calculate(
                     gross=ZERO,
                     assistance=ZERO,
                     paid=ZERO,
+                    paid_low=ZERO,
+                    paid_high=ZERO,
                     subsidy=None,
                     assisted_rule=None,
                     components={},
@@ -143,10 +177,21 @@ def calculate(
             continue
         category = match_category(schedule, member, index)
         if category.missing is not None:
-            raise DataMissingError(
-                schedule.region, schedule.coverage_year, Note("error.what_category", category=category.id),
-                prose_note(category.missing),
+            # No sourced amount for this category: the member is shown as unknown, with the
+            # reason, and the others are still priced.
+            source_index(category.amount_origin.source)
+            members.append(
+                MemberPremium(
+                    index=index, member=member.describe(), age=age, status="resident",
+                    category=category.id, category_name=category.name, tier=None,
+                    gross=None, assistance=None, paid=None, paid_low=ZERO, paid_high=None,
+                    subsidy=category.subsidy, assisted_rule=None, unknown="amount",
+                    unknown_reason=prose_note(category.missing), components={},
+                    confidence=category.source.confidence,
+                    source=source_index(category.amount_origin.source),
+                )
             )
+            continue
         gross = category.amount(chosen)
         if gross is None:
             raise DataMissingError(
@@ -166,20 +211,22 @@ def calculate(
             and category.subsidy_origin.region == "cn"
         )
         components = dict(category.includes)
-        assist = best_assist(schedule, member, gross, index)
+        assist, open_rule = assist_for(schedule, member, gross, index)
         status: Literal["resident", "late"] = "resident"
-        if late and assist is None:
+        if late and assist is None and open_rule is None:
             assert schedule.late is not None and schedule.late_origin is not None
             gross = schedule.late.amount
             origin = schedule.late_origin
             subsidy = ZERO
             national_floor = False
             status = "late"
-        paid = assist.paid(gross) if assist is not None else gross
-        src = assist.origin.source if assist is not None else origin.source
-        if assist is not None and weakest([origin.source.confidence, src.confidence]) != src.confidence:
+        high = assist.paid(gross) if assist is not None else gross
+        rule = assist if assist is not None else open_rule
+        src = rule.origin.source if rule is not None else origin.source
+        if rule is not None and weakest([origin.source.confidence, src.confidence]) != src.confidence:
             src = origin.source  # report the weaker of the amount's and the rule's sources
         source_index(origin.source)
+        paid: Decimal | None = high if open_rule is None else None
         members.append(
             MemberPremium(
                 index=index,
@@ -190,11 +237,15 @@ def calculate(
                 category_name=category.name,
                 tier=chosen if category.tier_amounts else None,
                 gross=gross,
-                assistance=gross - paid,
+                assistance=gross - paid if paid is not None else None,
                 paid=paid,
+                paid_low=paid if paid is not None else ZERO,
+                paid_high=high,
                 subsidy=subsidy,
                 subsidy_is_national_minimum=national_floor,
-                assisted_rule=assist.id if assist is not None else None,
+                assisted_rule=rule.id if rule is not None else None,
+                unknown=None if open_rule is None else "assistance",
+                unknown_reason=None if open_rule is None else _missing_reason(open_rule),
                 components=components,
                 confidence=src.confidence,
                 source=source_index(src),
@@ -202,11 +253,25 @@ def calculate(
         )
 
     resident = [m for m in members if m.status != "employee"]
+    if resident and all(m.unknown == "amount" for m in resident):
+        # Nothing at all is known about what this household pays: say why.
+        first = resident[0]
+        assert first.unknown_reason is not None
+        raise DataMissingError(
+            schedule.region, schedule.coverage_year, Note("error.what_category", category=first.category),
+            first.unknown_reason,
+        )
     subsidies = [m.subsidy for m in resident]
     confidences = [m.confidence for m in resident if m.confidence] or [schedule.source.confidence]
     notes = [n if isinstance(n, Note) else Note.verbatim(n) for n in schedule.notes]
     if late and schedule.late is not None and schedule.late.waiting_days is not None:
         notes.append(Note("note.late_waiting", days=schedule.late.waiting_days))
+    for m in members:
+        if m.unknown is not None:
+            key = f"note.member_{m.unknown}_unknown"  # note.member_assistance_unknown / _amount_
+            notes.append(Note(key, index=m.index, member=m.member, reason=m.unknown_reason or ""))
+    complete = all(m.unknown is None for m in members)
+    highs = [m.paid_high for m in members]
     return PremiumResult(
         region=schedule.region,
         region_name=schedule.name,
@@ -216,9 +281,11 @@ def calculate(
         tiers=schedule.tier_ids(),
         late=late,
         members=members,
-        total_gross=sum((m.gross for m in members), ZERO),
-        total_assistance=sum((m.assistance for m in members), ZERO),
-        total_paid=sum((m.paid for m in members), ZERO),
+        total_gross=_total([m.gross for m in members]),
+        total_assistance=_total([m.assistance for m in members]) if complete else None,
+        total_paid=_total([m.paid for m in members]) if complete else None,
+        total_paid_low=sum((m.paid_low for m in members), ZERO),
+        total_paid_high=_total(highs),
         subsidy_is_national_minimum=any(m.subsidy_is_national_minimum for m in resident),
         total_subsidy=(
             sum((s for s in subsidies if s is not None), ZERO)
@@ -232,3 +299,16 @@ def calculate(
         sources=[SourceRef.of(s) for s in sources],
         notes=notes,
     )
+
+
+def _total(values: list[Decimal | None]) -> Decimal | None:
+    """The exact sum, or ``None`` if any value is unknown."""
+    if any(v is None for v in values):
+        return None
+    return sum((v for v in values if v is not None), ZERO)
+
+
+def _missing_reason(rule: ScheduleAssist) -> Note:
+    """Why a rule's amount is unknown: its ``missing`` text, with the rule's name."""
+    assert rule.rule.missing is not None
+    return Note("note.assist_missing", rule=rule.rule.name, reason=prose_note(rule.rule.missing))

@@ -92,26 +92,52 @@ def match_category(schedule: Schedule, member: Member, index: int) -> ScheduleCa
     )
 
 
-def best_assist(
+def _covers(rule: ScheduleAssist, member: Member) -> set[str]:
+    """The member's groups (and ``disabled<N>``) a rule selects them by."""
+    hits: set[str] = {g for g in member.assisted if g in rule.rule.groups}
+    if member.disability is not None and member.disability in rule.rule.disability_grades:
+        hits.add(f"disabled{member.disability}")
+    return hits
+
+
+def assist_for(
     schedule: Schedule, member: Member, gross: Decimal, index: int = 1
-) -> ScheduleAssist | None:
-    """The assisted rule that leaves the member paying least (no double subsidy)."""
-    rules: list[ScheduleAssist] = []
+) -> tuple[ScheduleAssist | None, ScheduleAssist | None]:
+    """The assisted rules for a member: the one with an amount that leaves them paying least
+    (no double subsidy), and an "amount unknown" (``missing``) rule that still applies.
+
+    A rule with an amount replaces any ``missing`` rule for the same group (a region's own
+    amount replaces the national "assisted, amount set locally"). A ``missing`` rule for a
+    group no amount rule covers still applies: the member then pays at most what the amount
+    rule leaves (or the gross), possibly less: the second item is that rule.
+    """
+    known: list[ScheduleAssist] = []
+    unknown: list[ScheduleAssist] = []
     for a in schedule.assisted:
         selects_groups = bool(a.rule.groups or a.rule.disability_grades)
-        in_group = not selects_groups or set(member.assisted) & set(a.rule.groups) or (
-            member.disability is not None and member.disability in a.rule.disability_grades
-        )
-        if not in_group:
+        if selects_groups and not _covers(a, member):
             continue
         held = matches(a, member, schedule.coverage_year)
         if held is True:
-            rules.append(a)
+            (known if a.known else unknown).append(a)
         elif held is not False:
             raise MissingFactError(index, held, f"{schedule.region} {schedule.coverage_year} assisted.{a.id}")
-    if not rules:
-        return None
-    return min(rules, key=lambda a: a.paid(gross))
+    best = min(known, key=lambda a: a.paid(gross)) if known else None
+    settled: set[str] = set()
+    for a in known:
+        settled |= _covers(a, member)
+    still_open = [u for u in unknown if not _covers(u, member) <= settled or not _covers(u, member)]
+    if best is not None and best.paid(gross) == 0:
+        still_open = []  # nothing left to assist
+    return best, (still_open[0] if still_open else None)
+
+
+def best_assist(
+    schedule: Schedule, member: Member, gross: Decimal, index: int = 1
+) -> ScheduleAssist | None:
+    """The assisted rule with an amount that leaves the member paying least (see
+    :func:`assist_for` for rules whose amount is unknown)."""
+    return assist_for(schedule, member, gross, index)[0]
 
 
 def check_tier(schedule: Schedule, tier: str | None) -> str | None:

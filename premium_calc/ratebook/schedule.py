@@ -126,9 +126,19 @@ class ScheduleAssist:
     def id(self) -> str:
         return self.rule.id
 
+    @property
+    def known(self) -> bool:
+        """Whether the rule gives an amount (``False`` for "assisted, amount unknown")."""
+        return self.rule.missing is None
+
     def paid(self, gross: Decimal) -> Decimal:
-        """What a covered member pays, given the gross premium (never more than it)."""
+        """What a covered member pays, given the gross premium (never more than it).
+
+        Only for a rule with an amount (:attr:`known`): a ``missing`` rule has none.
+        """
         r = self.rule
+        if r.missing is not None:
+            raise ValueError(f"assisted rule {r.id!r} has no amount (missing)")
         if r.pays is not None:
             return min(r.pays, gross)
         if r.pays_share is not None:

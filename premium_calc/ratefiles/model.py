@@ -290,12 +290,20 @@ class Category(Frozen):
         return tuple(self.when) if isinstance(self.when, list) else (self.when,)
 
 
+#: The ways an assisted rule states what the member pays (exactly one is set).
+ASSIST_FORMS = ("pays", "pays_share", "assistance", "missing")
+
+
 class AssistRule(Frozen):
     """What an assisted member (特困, 低保 ...) pays.
 
     Exactly one of: ``pays`` (a fixed amount the person pays), ``pays_share`` (the share
-    of the gross the person pays, ``"50%"``) or ``assistance`` (a fixed amount assistance
-    pays, the person pays the rest). The rule covers members in any of ``groups`` or with
+    of the gross the person pays, ``"50%"``), ``assistance`` (a fixed amount assistance
+    pays, the person pays the rest) or ``missing`` (the group is assisted but the amount is
+    not in the data, with the reason: the member is then shown as "assisted, amount
+    unknown", paying somewhere between nothing and the full premium; a rule with an amount
+    that covers the member, at any level, takes precedence over a ``missing`` one for the same
+    group). The rule covers members in any of ``groups`` or with
     a disability grade in ``disability_grades`` (everyone, if it names neither), and, where
     ``when`` is set, only members for
     whom it holds (the same tests as a category's ``when``: Kunming's 低收入家庭 rule covers
@@ -311,15 +319,16 @@ class AssistRule(Frozen):
     pays: Money | None = None
     pays_share: Rate | None = None
     assistance: Money | None = None
+    missing: Prose | None = None
     source: Source | None = None
     note: Prose | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> AssistRule:
-        given = [k for k in ("pays", "pays_share", "assistance") if getattr(self, k) is not None]
+        given = [k for k in ASSIST_FORMS if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
-                "an assisted rule needs exactly one of pays, pays_share, assistance"
+                "an assisted rule needs exactly one of pays, pays_share, assistance, missing"
                 f" (got {', '.join(given) or 'none'})"
             )
         if not self.groups and not self.disability_grades and self.when is None:
@@ -366,15 +375,19 @@ class YearEntry(Frozen):
     category: list[Category] | None = None
     assisted: list[AssistRule] | None = None
     late: LateEnrollment | None = None
+    #: The source sets one standard for every place inside the region (a province-wide or
+    #: city-wide notice): a county or city without its own file then pays exactly this.
+    whole_region: bool | None = None
     note: Prose | None = None
 
 
 class RegionInfo(Frozen):
-    """The ``[region]`` table: names, parent, aliases."""
+    """The ``[region]`` table: names, parent, aliases, 6-digit 行政区划代码."""
 
     name: Name
     parent: str | None = None
     level: Level
+    code: str | None = Field(default=None, pattern=r"^[1-9][0-9]{5}$")
     aliases: list[str] = Field(default_factory=list)
     note: Prose | None = None
 

@@ -8,6 +8,7 @@ mark (``LOW_MARK``) and a footnote: they are shown, never as plain fact.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..messages import pick, tr
@@ -20,10 +21,12 @@ if TYPE_CHECKING:
 from ..units import money, percent
 from .formats import (
     LOW_MARK,
+    UNKNOWN_MARK,
     amount_text,
     component_name,
     confidence_mark,
     confidence_word,
+    range_text,
     say,
     short_percent,
     yuan_text,
@@ -45,9 +48,13 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
     table.add_column("#", justify="right", footer="")
     table.add_column(tr("calc.member", lang), footer=tr("calc.total", lang))
     table.add_column(tr("calc.category", lang))
-    table.add_column(tr("calc.gross", lang), justify="right", footer=money(result.total_gross))
-    table.add_column(tr("calc.assistance", lang), justify="right", footer=money(result.total_assistance))
-    table.add_column(tr("calc.paid", lang), justify="right", footer=money(result.total_paid))
+    unknown = tr("calc.unknown", lang) + UNKNOWN_MARK
+    gross_total = money(result.total_gross) if result.total_gross is not None else unknown
+    assist_total = money(result.total_assistance) if result.total_assistance is not None else unknown
+    paid_total = _paid_text(result.total_paid, result.total_paid_low, result.total_paid_high, lang)
+    table.add_column(tr("calc.gross", lang), justify="right", footer=gross_total)
+    table.add_column(tr("calc.assistance", lang), justify="right", footer=assist_total)
+    table.add_column(tr("calc.paid", lang), justify="right", footer=paid_total)
     floor = "≥" if result.subsidy_is_national_minimum else ""
     table.add_column(
         tr("calc.subsidy", lang), justify="right", footer=floor + money(result.total_subsidy)
@@ -67,13 +74,15 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
                 category += tr("calc.includes", lang, parts=parts)
         mark = confidence_mark(m.confidence)
         any_low = any_low or bool(mark)
+        if m.unknown == "assistance":
+            category += f" ({tr('calc.assistance_unknown', lang)})"
         table.add_row(
             str(m.index),
             m.member,
             category,
-            money(m.gross) + mark,
-            money(m.assistance),
-            money(m.paid) + mark,
+            (money(m.gross) if m.gross is not None else unknown) + mark,
+            money(m.assistance) if m.assistance is not None else unknown,
+            _paid_text(m.paid, m.paid_low, m.paid_high, lang) + mark,
             ("≥" if m.subsidy_is_national_minimum else "") + money(m.subsidy),
         )
     lines: list[RenderableType] = [Text(summary_line(result, lang, wan=wan)), table]
@@ -95,17 +104,33 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
     return Group(*lines)
 
 
+def _paid_text(paid: Decimal | None, low: Decimal, high: Decimal | None, lang: str) -> str:
+    """What is paid, or its bounds with the unknown mark (``0–400?``, ``≥400?``)."""
+    return money(paid) if paid is not None else range_text(low, high, lang) + UNKNOWN_MARK
+
+
 def summary_line(result: Assessment, lang: str, *, wan: bool = False) -> str:
     """One sentence a household can read at a glance: what it pays in all and per person, how
     heavy that is, and what the government adds."""
     b = result.burden
     size = b.household_size
-    parts = [
-        tr(
+    if result.total_paid is not None:
+        pays = tr(
             "calc.summary.pays", lang, size=size, year=result.coverage_year,
             paid=amount_text(result.total_paid, lang, wan), per=money(b.paid_per_member),
         )
-    ]
+    elif result.total_paid_high is not None:
+        pays = tr(
+            "calc.summary.pays_between", lang, size=size, year=result.coverage_year,
+            low=amount_text(result.total_paid_low, lang, wan),
+            high=amount_text(result.total_paid_high, lang, wan), unknown=len(result.unknown_members),
+        )
+    else:
+        pays = tr(
+            "calc.summary.pays_at_least", lang, size=size, year=result.coverage_year,
+            low=amount_text(result.total_paid_low, lang, wan), unknown=len(result.unknown_members),
+        )
+    parts = [pays]
     if b.computable and b.burden_ratio is not None:
         own = b.income_basis == "household"
         key = "calc.summary.burden" if own else "calc.summary.burden_statistic"
@@ -137,7 +162,15 @@ def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> Renderab
         out.append(f"  {tr('calc.per_capita', lang)}: {yuan_text(b.income_per_capita, lang, wan)}\n")
     if b.paid_per_member is not None:
         out.append(f"  {tr('calc.per_member', lang)}: {yuan_text(b.paid_per_member, lang)}\n")
-    if not b.computable:
+    if not b.computable and b.ratio_low is not None:
+        bounds = (
+            tr("calc.ratio_between", lang, low=percent(b.ratio_low), high=percent(b.ratio_high))
+            if b.ratio_high is not None
+            else tr("calc.ratio_at_least", lang, low=percent(b.ratio_low))
+        )
+        why = say(b.reason, lang)
+        out.append(f"  {tr('calc.ratio', lang)}: {bounds}{UNKNOWN_MARK} ({why})\n", style="yellow")
+    elif not b.computable:
         why = say(b.reason, lang)
         out.append(f"  {tr('calc.ratio', lang)}: {tr('calc.not_computable', lang)} ({why})\n", style="yellow")
     else:
@@ -190,9 +223,12 @@ def assessment_rows(result: Assessment) -> list[dict[str, Any]]:
             "status": m.status,
             "category": m.category or "",
             "tier": m.tier or "",
-            "gross": m.gross,
-            "assistance": m.assistance,
-            "paid": m.paid,
+            "gross": "" if m.gross is None else m.gross,
+            "assistance": "" if m.assistance is None else m.assistance,
+            "paid": "" if m.paid is None else m.paid,
+            "paid_low": m.paid_low,
+            "paid_high": "" if m.paid_high is None else m.paid_high,
+            "unknown": m.unknown or "",
             "subsidy": "" if m.subsidy is None else m.subsidy,
             "assisted_rule": m.assisted_rule or "",
             "confidence": m.confidence or "",

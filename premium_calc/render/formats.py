@@ -124,3 +124,17 @@ def yuan_text(value: Decimal | None, lang: str, wan: bool = False) -> str:
     if value is None:
         return money(value)
     return tr("calc.yuan", lang, amount=amount_text(value, lang, wan))
+
+
+#: The mark of a value that is not known (an assistance amount or a category amount the data
+#: lacks): shown with the bounds that are known, and a note saying why.
+UNKNOWN_MARK = "?"
+
+
+def range_text(low: Decimal, high: Decimal | None, lang: str) -> str:
+    """Bounds of an amount that is not known exactly: ``0–400`` or ``≥400`` (no upper bound)."""
+    if high is None:
+        return f"≥{money(low)}"
+    if high == low:
+        return money(low)
+    return f"{money(low)}–{money(high)}"
