@@ -21,6 +21,9 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .errors import (
+        AmbiguousRegionError as AmbiguousRegionError,
+    )
+    from .errors import (
         DataMissingError as DataMissingError,
     )
     from .errors import (
@@ -176,6 +179,7 @@ _EXPORTS: dict[str, str] = {
     # errors
     "PremiumCalcError": "errors",
     "UnknownRegionError": "errors",
+    "AmbiguousRegionError": "errors",
     "YearNotCoveredError": "errors",
     "RateFileError": "errors",
     "HouseholdError": "errors",

@@ -4,6 +4,7 @@
 
     PremiumCalcError                 code          structured fields
     ├── UnknownRegionError           unknown-region      query, suggestions
+    │   └── AmbiguousRegionError     ambiguous-region    query, suggestions (the places it fits)
     ├── YearNotCoveredError          year-not-covered    region, year, available
     ├── DataMissingError             data-missing        region, year, what, reason, kind
     ├── RateFileError                rate-file           file, line, column, key, key_path, detail, rule
@@ -67,6 +68,19 @@ class UnknownRegionError(PremiumCalcError):
             Note("error.did_you_mean", suggestions=", ".join(self.suggestions)) if self.suggestions else ""
         )
         super().__init__(Note("error.unknown_region", query=repr(query), hint=hint))
+
+
+class AmbiguousRegionError(UnknownRegionError):
+    """A name fits several places (苏州 and 宿州 are both "suzhou"): the error lists them."""
+
+    code = "ambiguous-region"
+
+    def __init__(self, query: str, candidates: Sequence[str]) -> None:
+        self.query = query
+        self.suggestions = tuple(candidates)
+        PremiumCalcError.__init__(
+            self, Note("error.ambiguous_region", query=repr(query), candidates="; ".join(candidates))
+        )
 
 
 class YearNotCoveredError(PremiumCalcError):
@@ -302,6 +316,7 @@ def problem_summary(
 
 
 __all__ = [
+    "AmbiguousRegionError",
     "DataMissingError",
     "EditError",
     "HouseholdError",

@@ -113,11 +113,23 @@ def test_every_case_is_documented_and_none_was_lost() -> None:
 # Not pricing cases: the CLI, calculate() on a schedule, and the rate book as a whole.
 
 
-def test_hainan_cli_exit_2() -> None:
+def test_hainan_cli_answers_from_the_national_minimum() -> None:
+    # No Hainan notice for 2025: the national minimum of 400 stands in, marked "at least".
     result = CliRunner().invoke(app, ["calc", "-r", "海南", "-y", "2025", "-m", "45", "--income", "20000"])
+    assert result.exit_code == 0, result.stderr
+    assert "pays at least 400 yuan" in result.stdout
+    assert "no notice of Hainan for coverage year 2025 in the data" in result.stdout
+    assert "≥400" in result.stdout
+    zh = CliRunner().invoke(
+        app, ["calc", "-r", "海南", "-y", "2025", "-m", "45", "--income", "20000", "--lang", "zh"]
+    )
+    assert "按全国最低标准" in zh.stdout and "数据里没有海南省2025年度的缴费通知" in zh.stdout
+
+
+def test_no_level_has_the_year_is_an_error() -> None:
+    result = CliRunner().invoke(app, ["calc", "-r", "海南", "-y", "2003", "-m", "45"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: cn/hainan has no rates for coverage year 2025;")
-    assert "years available: none" in result.stderr
+    assert result.stderr.startswith("error: cn/hainan has no rates for coverage year 2003;")
     assert "Traceback" not in result.output
 
 

@@ -79,8 +79,10 @@ def test_regions_and_version() -> None:
     ("args", "message"),
     [
         (["-r", "Bejing", "-y", "2025", "-m", "40"], "unknown region 'Bejing'"),
-        (["-r", "cn/beijing", "-y", "2019", "-m", "40"], "years available: 2024, 2025, 2026"),
-        (["-r", "cn/hainan", "-y", "2025", "-m", "40"], "years available: none"),
+        (["-r", "cn/beijing", "-y", "2003", "-m", "40"], "has no rates for coverage year 2003"),
+        (["-r", "cn/hainan", "-y", "2031", "-m", "40"], "has no rates for coverage year 2031"),
+        (["-r", "cn", "-y", "12026", "-m", "40"], "year 12026 is outside 2000-2100"),
+        (["-r", "cn", "-y", "2026", "--paid-in", "2026", "-m", "40"], "buys coverage year 2027, not 2026"),
         (["-r", "cn", "-y", "2025", "-m", "40", "--income", "-5"], "is negative"),
         (["-r", "cn", "-y", "2025", "-m", "150"], "age 150 is impossible"),
         (["-r", "cn", "-y", "2025", "-m", "40:dibo"], "unknown flag 'dibo' (did you mean dibao?)"),

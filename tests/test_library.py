@@ -53,7 +53,8 @@ def test_public_api_is_curated() -> None:
 
 #: The public face, frozen (httpx's test_exported_members): a change here is an API change.
 PUBLIC = [
-    "Assessment", "Burden", "DEFAULT_THRESHOLDS", "DataMissingError", "EditError", "Household",
+    "AmbiguousRegionError", "Assessment", "Burden", "DEFAULT_THRESHOLDS", "DataMissingError", "EditError",
+    "Household",
     "HouseholdError", "HouseholdFile", "IncomeFigure", "IncomeStats", "Member", "MemberPremium",
     "MissingFactError", "NoDataInSpanError", "OptionError", "PlotError", "PlotUnavailableError",
     "PremiumCalcError", "PremiumResult", "RateBook", "RateFileError", "Schedule", "ScheduleAssist",

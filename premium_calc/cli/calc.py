@@ -53,6 +53,26 @@ def parse_thresholds(raw: str | None) -> list[Decimal]:
     return sorted(out)
 
 
+def chosen_year(year: int | None, paid_in: int | None) -> tuple[int, Note | None]:
+    """The coverage year from ``--year`` / ``--paid-in`` (the year the money is paid: the year
+    before coverage), or the one in force today, with a note saying which was taken."""
+    from ..ratebook.calendar import coverage_in_force, coverage_paid_in
+
+    for option, value in (("--year", year), ("--paid-in", paid_in)):
+        if value is not None and not 2000 <= value <= 2100:
+            raise OptionError(option, Note("error.year_out_of_range", year=value))
+    if paid_in is not None:
+        covered = coverage_paid_in(paid_in)
+        if year is not None and year != covered:
+            conflict = Note("error.paid_in_conflict", paid_in=paid_in, year=year, covered=covered)
+            raise OptionError("--paid-in", conflict)
+        return covered, Note("note.year_paid_in", paid_in=paid_in, year=covered)
+    if year is not None:
+        return year, None
+    today = coverage_in_force()
+    return today, Note("note.year_default", year=today, next=coverage_paid_in(today), paid_in=today)
+
+
 @app.command(help=CALC_HELP, short_help=short_help(CALC_HELP))
 @user_errors
 def calc(
@@ -62,6 +82,9 @@ def calc(
     ] = None,
     year: Annotated[
         int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))
+    ] = None,
+    paid_in: Annotated[
+        int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))
     ] = None,
     member: Annotated[
         list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
@@ -105,8 +128,7 @@ def calc(
     year = year or (spec.year if spec is not None else None)
     if region is None:
         fail(tr("cli.no_region", lang), lang=lang)
-    if year is None:
-        fail(tr("cli.no_year", lang), lang=lang)
+    year, year_note = chosen_year(year, paid_in)
     book = get_book(rates_dir)
     result = assess(
         book,
@@ -118,6 +140,8 @@ def calc(
         statistic=statistic,
         thresholds=parse_thresholds(thresholds),
     )
+    if year_note is not None:
+        result = result.model_copy(update={"notes": [year_note, *result.notes]})
     if json_out:
         echo_json(result)
     elif csv_out:

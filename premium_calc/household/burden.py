@@ -190,7 +190,7 @@ def assess(
     ``statistic`` (``rural``, ``urban``, ``all``, ``q1``..``q5``) is the income used when the
     household gives none.
     """
-    schedule = book.schedule(region, year)
+    schedule = book.standard(region, year)
     premium = calculate(schedule, household, tier=tier, late=late)
     figure: IncomeFigure | None = None
     notes: list[Note] = []

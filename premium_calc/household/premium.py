@@ -64,6 +64,9 @@ class MemberPremium(Frozen):
     paid_high: Decimal | None
     subsidy: Decimal | None
     subsidy_is_national_minimum: bool = False
+    #: The amount is the national minimum standing in for a local standard the data lacks
+    #: (the local amount is at least this: shown with ``≥``).
+    gross_is_national_minimum: bool = False
     assisted_rule: str | None
     #: What is not known about this member: ``"assistance"`` (assisted, amount not in the data)
     #: or ``"amount"`` (no sourced amount for the category); ``None`` when all is known.
@@ -78,11 +81,30 @@ class MemberPremium(Frozen):
         return self.unknown is None
 
 
+class PlaceRef(Frozen):
+    """A place of the gazetteer (a county or city without a rate file of its own)."""
+
+    code: str
+    name: str
+    level: Literal["province", "city", "county"]
+
+
 class PremiumResult(Frozen):
-    """What a household pays in one region and coverage year."""
+    """What a household pays in one region and coverage year.
+
+    ``standard_region`` is the region whose entry for the year set the standard (``region``
+    itself unless the data has none of its own, see
+    :meth:`~premium_calc.ratebook.book.RateBook.standard`); ``place`` the place asked for
+    where it has no rate file (``region`` is then its nearest ancestor with one);
+    ``whole_region`` whether the standard's source says it holds in every place below.
+    """
 
     region: str
     region_name: Name
+    standard_region: str = ""
+    national_fallback: bool = False
+    whole_region: bool | None = None
+    place: PlaceRef | None = None
     coverage_year: int
     policy_year: int | None
     tier: str | None
@@ -243,6 +265,7 @@ def calculate(
                 paid_high=high,
                 subsidy=subsidy,
                 subsidy_is_national_minimum=national_floor,
+                gross_is_national_minimum=schedule.national_fallback and status != "late",
                 assisted_rule=rule.id if rule is not None else None,
                 unknown=None if open_rule is None else "assistance",
                 unknown_reason=None if open_rule is None else _missing_reason(open_rule),
@@ -275,6 +298,14 @@ def calculate(
     return PremiumResult(
         region=schedule.region,
         region_name=schedule.name,
+        standard_region=schedule.standard_from,
+        national_fallback=schedule.national_fallback,
+        whole_region=schedule.whole_region,
+        place=(
+            PlaceRef(code=schedule.place.code, name=schedule.place.name, level=schedule.place.level)
+            if schedule.place is not None
+            else None
+        ),
         coverage_year=schedule.coverage_year,
         policy_year=schedule.policy_year,
         tier=chosen,

@@ -19,12 +19,15 @@ import difflib
 import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..errors import RateFileError, UnknownRegionError
+from ..errors import AmbiguousRegionError, RateFileError, UnknownRegionError, YearNotCoveredError
 from ..messages import Note
 from ..ratefiles.keypaths import line_of
+from ..ratefiles.model import prose_note
 from ..ratefiles.reading import (
     RATES_PATH_ENV,
     REGION_ID,
@@ -35,8 +38,11 @@ from ..ratefiles.reading import (
 )
 from .income import IncomeStats
 from .inherit import resolve
-from .names import header_names, normalize_name
+from .names import header_code, header_names, normalize_name
 from .schedule import Schedule
+
+if TYPE_CHECKING:
+    from ..gazetteer import Gazetteer, Place
 
 
 def _rate_dirs_from_env() -> list[Path]:
@@ -74,6 +80,7 @@ class RateBook:
         self._regions: dict[str, Region] = {}
         self._schedules: dict[tuple[str, int], Schedule] = {}
         self._names: dict[str, str] | None = None
+        self._codes: dict[str, str] | None = None
         self._stats: IncomeStats | None = None
 
     # -- discovery
@@ -207,6 +214,79 @@ class RateBook:
             self._schedules[key] = schedule
             return schedule
 
+    def standard(self, region: str, year: int) -> Schedule:
+        """The standard that applies in a region (id, name, or place of the gazetteer) for a
+        coverage year, falling back where the data has nothing of the region's own.
+
+        Unlike :meth:`schedule`, a region without an entry for the year gets the entry of its
+        nearest ancestor that has one (city -> province -> ``cn``: the national minimums), and
+        a place without a rate file (a county, a city) that of its nearest ancestor with one.
+        The schedule says so (:attr:`Schedule.standard_from`, :attr:`Schedule.place`,
+        :attr:`Schedule.national_fallback`) and carries a note. Only where no level has an
+        entry for the year is it an error (:class:`YearNotCoveredError`).
+        """
+        region_id, place = self.locate(region)
+        chain = self.chain(region_id)
+        own = [i for i, r in enumerate(chain) if r.year(year) is not None]
+        if not own:
+            leaf = chain[-1]
+            note = leaf.data.region.note
+            raise YearNotCoveredError(
+                region_id, year, leaf.years(), prose_note(note) if note is not None else ""
+            )
+        nearest = chain[own[-1]]
+        schedule = self.schedule(nearest.id, year)
+        notes = list(schedule.notes)
+        if nearest.id != region_id:
+            key = "note.standard_national" if nearest.id == "cn" else "note.standard_from_ancestor"
+            notes.insert(0, Note(key, region=chain[-1].name, year=year, used=nearest.name))
+            leaf = chain[-1]
+            schedule = replace(
+                schedule, region=region_id, name=leaf.name, level=leaf.data.region.level,
+                chain=tuple(r.id for r in chain), standard_region=nearest.id,
+            )
+        if place is not None:
+            key = "note.place_whole_region" if schedule.whole_region else "note.place_from_region"
+            notes.insert(0, Note(key, place=place.name, code=place.code, used=chain[-1].name))
+            schedule = replace(schedule, place=place)
+        return replace(schedule, notes=tuple(notes))
+
+    def locate(self, query: str) -> tuple[str, Place | None]:
+        """The rate region for a query, and the place of the gazetteer where the query names a
+        place without a rate file of its own (then the region is its nearest ancestor with one).
+        """
+        try:
+            return self.find(query), None
+        except UnknownRegionError as exc:
+            unknown = exc
+        from ..gazetteer import Gazetteer
+
+        gazetteer = Gazetteer.load()
+        places = gazetteer.lookup(query)
+        if not places:
+            raise unknown
+        if len(places) > 1:
+            raise AmbiguousRegionError(query, [_place_label(gazetteer, p) for p in places])
+        place = places[0]
+        codes = self._code_index()
+        if place.code in codes:
+            return codes[place.code], None
+        for ancestor in reversed(gazetteer.ancestors(place)):
+            if ancestor.code in codes:
+                return codes[ancestor.code], place
+        return "cn", place
+
+    def _code_index(self) -> dict[str, str]:
+        """行政区划代码 -> region id, from the ``code`` of each file's ``[region]`` table."""
+        with self._lock:
+            if self._codes is None:
+                self._codes = {
+                    code: region_id
+                    for region_id, path in self._discover().items()
+                    if (code := header_code(path)) is not None
+                }
+            return self._codes
+
     def income_stats(self) -> IncomeStats:
         """The income statistics of this book's rate directories (read once, then shared)."""
 
@@ -240,3 +320,9 @@ def iter_schedules(book: RateBook, regions: Iterable[str] | None = None) -> Iter
     for region_id in regions if regions is not None else book.region_ids():
         for year in book.years(region_id):
             yield book.schedule(region_id, year)
+
+
+def _place_label(gazetteer: Gazetteer, place: Place) -> str:
+    """A place as a person tells it from its namesakes: ``贵州省 毕节市 威宁彝族回族苗族自治县 (520526)``."""
+    names = [a.name for a in gazetteer.ancestors(place)] + [place.name]
+    return f"{' '.join(names)} ({place.code})"

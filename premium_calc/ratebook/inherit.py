@@ -187,4 +187,6 @@ def resolve(
         chain=tuple(r.id for r in chain),
         national_minimum=national_minimum,
         notes=tuple(notes),
+        standard_region=region_id,
+        whole_region=leaf_year.whole_region,
     )

@@ -16,18 +16,23 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 _FIRST_YEAR = re.compile(r"^\s*\[\[\s*year\s*\]\]", re.MULTILINE)
 
 
-def header_names(path: Path) -> list[str]:
-    """The zh/en names and aliases in a rate file's header (empty if it cannot be read)."""
+def _header(path: Path) -> dict[str, object] | None:
+    """The TOML before a rate file's first ``[[year]]`` (``None`` if it cannot be read)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return []
+        return None
     match = _FIRST_YEAR.search(text)
     try:
-        head = tomllib.loads(text[: match.start()] if match else text)
+        return tomllib.loads(text[: match.start()] if match else text)
     except tomllib.TOMLDecodeError:
-        return []
-    region = head.get("region")
+        return None
+
+
+def header_names(path: Path) -> list[str]:
+    """The zh/en names and aliases in a rate file's header (empty if it cannot be read)."""
+    head = _header(path)
+    region = head.get("region") if head is not None else None
     if not isinstance(region, dict):
         return []
     names: list[str] = []
@@ -38,6 +43,14 @@ def header_names(path: Path) -> list[str]:
     if isinstance(aliases, list):
         names += [a for a in aliases if isinstance(a, str)]
     return names
+
+
+def header_code(path: Path) -> str | None:
+    """The 6-digit 行政区划代码 in a rate file's header, if it has one."""
+    head = _header(path)
+    region = head.get("region") if head is not None else None
+    code = region.get("code") if isinstance(region, dict) else None
+    return code if isinstance(code, str) else None
 
 
 def normalize_name(text: str) -> str:

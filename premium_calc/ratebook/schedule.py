@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..ratefiles.keypaths import KeyPath, format_path, line_of
 from ..ratefiles.model import (
@@ -22,6 +23,9 @@ from ..ratefiles.model import (
     weakest,
 )
 from ..units import FEN
+
+if TYPE_CHECKING:
+    from ..gazetteer import Place
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,33 @@ class Schedule:
     chain: tuple[str, ...]
     national_minimum: Decimal | None
     notes: tuple[str, ...] = field(default=())
+    #: The region whose entry for the year set this standard: ``region`` itself, or (from
+    #: :meth:`~premium_calc.ratebook.book.RateBook.standard`) the nearest ancestor with an
+    #: entry for the year where ``region`` has none (then every amount is that ancestor's;
+    #: ``cn``'s are national minimums).
+    standard_region: str = ""
+    #: Whether the source of the standard says it applies in every place inside its region
+    #: (a province-wide notice); ``None``: the source does not say.
+    whole_region: bool | None = None
+    #: Where the household lives when that place has no rate file of its own: the place in the
+    #: gazetteer (``region`` is then its nearest ancestor with one).
+    place: Place | None = None
+
+    @property
+    def standard_from(self) -> str:
+        """The region whose entry set the standard (``region`` unless it fell back)."""
+        return self.standard_region or self.region
+
+    @property
+    def fallback(self) -> bool:
+        """Whether the standard is an ancestor's (no entry of the region's own for the year)
+        or the place has no rate file of its own."""
+        return self.standard_from != self.region or self.place is not None
+
+    @property
+    def national_fallback(self) -> bool:
+        """Whether the amounts are the national minimums standing in for a local standard."""
+        return self.standard_from == "cn" and self.region != "cn"
 
     @property
     def subsidy_origin(self) -> Origin | None:

@@ -52,6 +52,10 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
     gross_total = money(result.total_gross) if result.total_gross is not None else unknown
     assist_total = money(result.total_assistance) if result.total_assistance is not None else unknown
     paid_total = _paid_text(result.total_paid, result.total_paid_low, result.total_paid_high, lang)
+    if result.national_fallback:
+        gross_total = "≥" + gross_total
+        if all(m.assistance == 0 for m in result.members):
+            paid_total = "≥" + paid_total
     table.add_column(tr("calc.gross", lang), justify="right", footer=gross_total)
     table.add_column(tr("calc.assistance", lang), justify="right", footer=assist_total)
     table.add_column(tr("calc.paid", lang), justify="right", footer=paid_total)
@@ -80,12 +84,18 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
             str(m.index),
             m.member,
             category,
-            (money(m.gross) if m.gross is not None else unknown) + mark,
+            ("≥" if m.gross_is_national_minimum else "")
+            + (money(m.gross) if m.gross is not None else unknown) + mark,
             money(m.assistance) if m.assistance is not None else unknown,
-            _paid_text(m.paid, m.paid_low, m.paid_high, lang) + mark,
+            ("≥" if m.gross_is_national_minimum and m.assistance == 0 else "")
+            + _paid_text(m.paid, m.paid_low, m.paid_high, lang) + mark,
             ("≥" if m.subsidy_is_national_minimum else "") + money(m.subsidy),
         )
-    lines: list[RenderableType] = [Text(summary_line(result, lang, wan=wan)), table]
+    lines: list[RenderableType] = [Text(summary_line(result, lang, wan=wan))]
+    for note in result.notes:
+        if getattr(note, "key", None) in HEADLINE_NOTES:
+            lines.append(Text(say(note, lang), style="bold yellow"))
+    lines.append(table)
     lines.append(burden_text(result, lang, wan=wan))
     facts = Text()
     if result.national_minimum is not None:
@@ -96,12 +106,28 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
         end = result.collection_end.isoformat() if result.collection_end else "?"
         facts.append(f"{tr('calc.window', lang)}: {start} .. {end}\n", style="dim")
     for note in result.notes:
-        facts.append(f"{tr('calc.note', lang)}: {say(note, lang)}\n", style="dim")
+        if getattr(note, "key", None) not in HEADLINE_NOTES:
+            facts.append(f"{tr('calc.note', lang)}: {say(note, lang)}\n", style="dim")
     if result.subsidy_is_national_minimum:
         facts.append(f"≥ {tr('calc.subsidy_floor', lang)}\n", style="dim")
     lines.append(facts)
     lines.append(sources_text(result.sources, lang, any_low))
     return Group(*lines)
+
+
+#: Notes that change what the whole answer means (a standard that is not the place's own, a
+#: member whose payment is unknown): shown under the summary, not among the footnotes.
+HEADLINE_NOTES = frozenset(
+    {
+        "note.year_default",
+        "note.standard_national",
+        "note.standard_from_ancestor",
+        "note.place_whole_region",
+        "note.place_from_region",
+        "note.member_assistance_unknown",
+        "note.member_amount_unknown",
+    }
+)
 
 
 def _paid_text(paid: Decimal | None, low: Decimal, high: Decimal | None, lang: str) -> str:
@@ -115,8 +141,9 @@ def summary_line(result: Assessment, lang: str, *, wan: bool = False) -> str:
     b = result.burden
     size = b.household_size
     if result.total_paid is not None:
+        key = "calc.summary.pays_floor" if result.national_fallback else "calc.summary.pays"
         pays = tr(
-            "calc.summary.pays", lang, size=size, year=result.coverage_year,
+            key, lang, size=size, year=result.coverage_year,
             paid=amount_text(result.total_paid, lang, wan), per=money(b.paid_per_member),
         )
     elif result.total_paid_high is not None:
