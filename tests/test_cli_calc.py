@@ -105,7 +105,7 @@ def test_user_errors_are_one_line_with_exit_2(args: list[str], message: str) -> 
 
 def test_unknown_region_suggests_close_names() -> None:
     _, _, err = run("calc", "-r", "Bejing", "-y", "2025", "-m", "40")
-    assert "did you mean cn/beijing" in err
+    assert "did you mean 北京市 (110000)" in err
 
 
 def test_zero_income_reports_not_computable() -> None:

@@ -22,6 +22,7 @@ LAYERS = [
     "units",
     "_frozen",
     "ratefiles",
+    "gazetteer",
     "ratebook",
     "household",
     "presets",

@@ -295,6 +295,7 @@ def price_batch(
     settled = np.zeros(n, dtype=np.int64)
     open_groups = np.zeros(n, dtype=np.int64)
     open_rule = np.full(n, -1, dtype=np.int64)
+    open_cap = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     member_bits = table.groups | np.where(table.disability > 0, _DISABILITY_BIT << table.disability, 0)
     for index, assist in enumerate(schedule.assisted):
         r = assist.rule
@@ -316,6 +317,9 @@ def price_batch(
         if r.missing is not None:
             open_groups |= np.where(applies, member_bits & mask, 0)
             open_rule = np.where(applies & (open_rule == -1), index, open_rule)
+            if r.at_most is not None:
+                # The first open rule speaks for the member (as in the scalar path).
+                open_cap = np.where(applies & (open_rule == index), to_fen(r.at_most), open_cap)
             continue
         settled |= np.where(applies, member_bits & mask, 0)
         if r.pays is not None:
@@ -332,6 +336,7 @@ def price_batch(
 
     unknown = priced & ((open_groups & ~settled) != 0) & (paid > 0)
     status = np.where(unknown, ASSIST_UNKNOWN, status)
+    paid = np.where(unknown, np.minimum(paid, open_cap), paid)
     rule = np.where(unknown & (rule == -1), open_rule, rule)
 
     if schedule.late is not None:

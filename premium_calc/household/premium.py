@@ -243,6 +243,8 @@ def calculate(
             national_floor = False
             status = "late"
         high = assist.paid(gross) if assist is not None else gross
+        if open_rule is not None and open_rule.rule.at_most is not None:
+            high = min(high, open_rule.rule.at_most)
         rule = assist if assist is not None else open_rule
         src = rule.origin.source if rule is not None else origin.source
         if rule is not None and weakest([origin.source.confidence, src.confidence]) != src.confidence:

@@ -255,16 +255,24 @@ class RateBook:
         """The rate region for a query, and the place of the gazetteer where the query names a
         place without a rate file of its own (then the region is its nearest ancestor with one).
         """
-        try:
-            return self.find(query), None
-        except UnknownRegionError as exc:
-            unknown = exc
         from ..gazetteer import Gazetteer
 
+        q = query.strip()
+        try:
+            region_id = self.find(q)
+        except UnknownRegionError:
+            region_id = None
+        latin_name = q.isascii() and "/" not in q and not q.isdigit()
+        if region_id is not None and not latin_name:
+            return region_id, None
         gazetteer = Gazetteer.load()
-        places = gazetteer.lookup(query)
+        places = gazetteer.lookup(q)
+        if region_id is not None and len(places) <= 1:
+            return region_id, None  # a rate file's own name, not shared by another place
         if not places:
-            raise unknown
+            # Close names of places (fuzzy, in Chinese, pinyin and English) and of region ids.
+            suggestions = [_place_label(gazetteer, p) for p in gazetteer.suggest(q, limit=3)]
+            raise UnknownRegionError(query, suggestions or self._suggest(q))
         if len(places) > 1:
             raise AmbiguousRegionError(query, [_place_label(gazetteer, p) for p in places])
         place = places[0]

@@ -188,5 +188,20 @@ def resolve(
         national_minimum=national_minimum,
         notes=tuple(notes),
         standard_region=region_id,
-        whole_region=leaf_year.whole_region,
+        whole_region=_whole_region(chain, year, resolved),
     )
+
+
+def _whole_region(chain: Sequence[Region], year: int, categories: Sequence[ScheduleCategory]) -> bool | None:
+    """Whether the standard's source says it holds in every place of its region: the flag of
+    the leaf's entry, or else of the entry that set the amounts (a city entry that only
+    records that it follows a province-wide notice inherits that notice's word)."""
+    leaf = chain[-1].year(year)
+    if leaf is not None and leaf[1].whole_region is not None:
+        return leaf[1].whole_region
+    setters = {c.amount_origin.region for c in categories}
+    for region in reversed(chain):
+        found = region.year(year)
+        if region.id in setters and found is not None and found[1].whole_region is not None:
+            return found[1].whole_region
+    return None

@@ -320,11 +320,16 @@ class AssistRule(Frozen):
     pays_share: Rate | None = None
     assistance: Money | None = None
     missing: Prose | None = None
+    #: With ``missing``: the most the member can pay, where the source bounds it ("subsidised
+    #: at least 60%" of 400: at most 160); the member is then shown paying 0 to this.
+    at_most: Money | None = None
     source: Source | None = None
     note: Prose | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> AssistRule:
+        if self.at_most is not None and self.missing is None:
+            raise ValueError("at_most bounds an unknown amount: it goes with missing")
         given = [k for k in ASSIST_FORMS if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(

@@ -43,7 +43,10 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
     name = pick(result.region_name, lang)
     policy = f", {tr('calc.policy_year', lang)} {result.policy_year}" if result.policy_year else ""
     tier = f", {tr('calc.tier', lang)} {result.tier}" if result.tier else ""
-    title = f"{name} ({result.region}) {tr('calc.coverage_year', lang)} {result.coverage_year}{policy}{tier}"
+    where = f"{name} ({result.region})"
+    if result.place is not None:
+        where = tr("calc.place_title", lang, place=result.place.name, code=result.place.code, standard=where)
+    title = f"{where} {tr('calc.coverage_year', lang)} {result.coverage_year}{policy}{tier}"
     table = Table(title=title, title_justify="left", show_footer=True)
     table.add_column("#", justify="right", footer="")
     table.add_column(tr("calc.member", lang), footer=tr("calc.total", lang))
