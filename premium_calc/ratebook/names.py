@@ -24,9 +24,10 @@ def _header(path: Path) -> dict[str, object] | None:
         return None
     match = _FIRST_YEAR.search(text)
     try:
-        return tomllib.loads(text[: match.start()] if match else text)
+        head: dict[str, object] = tomllib.loads(text[: match.start()] if match else text)
     except tomllib.TOMLDecodeError:
         return None
+    return head
 
 
 def header_names(path: Path) -> list[str]:
