@@ -3,7 +3,8 @@
 One file per region (``tests/cases/cn/hebei/shijiazhuang.toml`` holds cases resolving to
 ``cn/hebei/shijiazhuang``), each an array ``[[case]]``. Inputs are ``price()``'s arguments; every
 other key is an expectation: a field of the assessment (``total_paid``, ``confidence``, ...;
-``applied_tier`` for its ``tier``), or of its members (``paid``, ``assistance``, ``components``,
+``applied_tier`` for its ``tier``; a dotted path such as ``"place.code"``), or of its
+members (``paid``, ``assistance``, ``components``,
 ...) as a list (all members) or a table by member index (``{ 0 = "360" }``, those members only);
 or ``error`` (an exception name in ``premium_calc``) with ``error_fields`` / ``error_contains``.
 Money is a Decimal string. ``source`` cites the rate file and the reference row (P =
@@ -88,6 +89,12 @@ def test_case(book: RateBook, region: str, case: dict[str, Any]) -> None:
         field = RENAMED.get(key, key)
         if key in ERROR_KEYS:
             pytest.fail(f"{key} without error")
+        elif "." in field:
+            # A dotted path into the result: "burden.statistic.region", "place.code".
+            target: Any = result
+            for part in field.split("."):
+                target = getattr(target, part)
+            assert target == _want(value, target), key
         elif field in type(result).model_fields:
             assert getattr(result, field) == _want(value, getattr(result, field)), key
         elif members and field in type(members[0]).model_fields:

@@ -42,14 +42,13 @@ NoChartOption = Annotated[
 
 def _parse_income(raw: str | None) -> tuple[str | None, str | None]:
     """(statistic, amount): ``--income`` is a statistic name or a yuan amount."""
+    from ..household.amounts import looks_like_yuan
+
     if raw is None:
         return None, None
-    text = raw.strip().replace(",", "")
-    try:
-        float(text)
-    except ValueError:
-        return raw.strip().lower(), None
-    return None, text
+    if looks_like_yuan(raw):
+        return None, raw.strip()  # read by build_household (parse_yuan: 8,000, 1.2万, ８０００)
+    return raw.strip().lower(), None
 
 
 def _plot_note(result: Any, lang: str) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import HouseholdError
 from ..messages import Note
+from .amounts import parse_yuan
 from .parsing import parse_member
 
 if TYPE_CHECKING:
@@ -53,13 +54,12 @@ def read_survey_csv(
     """Read members from CSV: ``household,age,sex,flags,income`` (``birth_date`` optional).
 
     One row per member; ``household`` is any label; ``flags`` are the ``--member`` flags
-    separated by ``;`` or spaces; ``income`` is the member's annual income in yuan (a
+    separated by ``;`` or spaces (Chinese flags too: ``低保;残疾二级``); ``income`` is the member's
+    annual income in yuan, as :func:`~.amounts.parse_yuan` reads it (``8000``, ``1.2万``; a
     household's income is the sum over its members; leave it empty where unknown).
     ``progress`` is called with the number of rows read so far (for progress bars).
     """
     import csv
-    from decimal import InvalidOperation
-
 
     labels: dict[str, int] = {}
     rows: list[MemberRow] = []
@@ -89,13 +89,10 @@ def read_survey_csv(
             raw_income = (row.get("income") or "").strip()
             if raw_income:
                 try:
-                    value = to_fen(Decimal(raw_income))
-                except (InvalidOperation, ValueError):
-                    raise HouseholdError(
-                        Note("error.survey_income_not_an_amount", where=where, value=repr(raw_income))
-                    ) from None
-                if value < 0:
-                    raise HouseholdError(Note("error.survey_income_negative", where=where, value=raw_income))
+                    value = to_fen(parse_yuan(raw_income))
+                except HouseholdError as exc:
+                    detail = Note("error.keyed", key="income: ", detail=exc.detail_note)
+                    raise HouseholdError(Note("error.survey_row", where=where, detail=detail)) from None
                 income[hid] = income.get(hid, 0) + value
             try:
                 age = member.age_in(year)
