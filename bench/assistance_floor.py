@@ -21,7 +21,8 @@ YEARS = (2024, 2025, 2026, 2027)
 
 def outcome(book: RateBook, region: str, year: int, group: str) -> str:
     try:
-        result = calculate(book.schedule(region, year), Household(members=(Member(age=40, assisted=(group,)),)))
+        household = Household(members=(Member(age=40, assisted=(group,)),))
+        result = calculate(book.schedule(region, year), household)
     except PremiumCalcError:
         return "no amount"
     m = result.members[0]

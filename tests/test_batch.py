@@ -116,12 +116,33 @@ def test_batch_cli(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(survey), "-r", "北京", "-y", "2025"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "household,members,gross,assistance,paid,income,burden_ratio,status"
+    assert lines[0] == (
+        "household,members,gross,assistance,paid,paid_low,paid_high,income,burden_ratio,"
+        "burden_low,burden_high,standard,at_least,status"
+    )
     # Beijing 2025: 750 + 750 + 405 (student) + 430 (70: elderly either sex) = 2335;
     # 2335 / 14000 = 0.16678... -> 0.1668.
-    assert lines[1] == "A,4,2335.00,0.00,2335.00,14000.00,0.1668,ok"
+    assert lines[1] == "A,4,2335.00,0.00,2335.00,2335.00,2335.00,14000.00,0.1668,,,cn/beijing,,ok"
     # A 55-year-old in Beijing needs a sex (women 50+ are elderly): not guessed.
-    assert lines[2] == "B,1,,,,20000.00,,member 1: needs sex"
+    assert lines[2] == "B,1,,,,,,20000.00,,,,cn/beijing,,member 1: needs sex"
+
+
+def test_batch_cli_bounds_unknown_assistance_and_marks_national_minimums(tmp_path: Path) -> None:
+    # Hainan has no 2026 notice: national 400 (at least). A 低保 member's assistance is set by
+    # the province and not in the data: the household pays 400 (adult) + 0..400 = 400..800.
+    survey = tmp_path / "survey.csv"
+    survey.write_text("household,age,flags,income\nA,45,,10000\nA,68,低保,\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(survey), "-r", "海南", "-y", "2026"])
+    assert result.exit_code == 0, result.stderr
+    import csv
+    import io
+
+    (values,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert (values["paid"], values["paid_low"], values["paid_high"]) == ("", "400.00", "800.00")
+    assert (values["burden_low"], values["burden_high"]) == ("0.0400", "0.0800")
+    assert (values["standard"], values["at_least"]) == ("cn", "yes")
+    assert values["status"] == "member 2: assisted, amount unknown"
+    assert "no notice of Hainan for coverage year 2026" in result.stderr
 
 
 def test_batch_cli_bad_row(tmp_path: Path) -> None:

@@ -39,7 +39,8 @@ def test_ratios_and_thresholds_read_naturally() -> None:
 
 def test_without_income_the_statistic_basis_is_said() -> None:
     out = _out("calc", "--region", "cn/hunan", "--year", "2026", "--member", "35", "--lang", "zh")
-    assert "约占按统计数据估算的家庭年收入的" in out.splitlines()[0]
+    # The sentence names the statistic, its year and its region: Hunan's 2023 rural income.
+    assert "约占按2023年农村居民人均可支配收入（湖南省）估算的家庭年收入的" in "".join(out.splitlines()[:3])
 
 
 def test_history_multiples_in_chinese() -> None:
@@ -56,9 +57,10 @@ def test_regions_and_compare_in_chinese() -> None:
 
 
 def test_wan_writes_large_amounts_in_wan() -> None:
-    # 46,238 = 23,119 x 2 -> 4.62万 (half-up to two decimals); 800 stays 800.
+    # Guizhou's 2023 rural income: 29,634 = 14,817 x 2 -> 2.96万 (half-up to two decimals);
+    # 800 stays 800.
     out = _out("calc", "--region", "毕节", "--year", "2025", "--member", "45", "--member", "70",
                "--lang", "zh", "--wan")
-    assert "= 23,119元 x 2 = 4.62万元" in out and "个人缴纳800元" in out
-    assert "46,238" in _out("calc", "--region", "毕节", "--year", "2025", "--member", "45", "--member", "70",
+    assert "= 14,817元 x 2 = 2.96万元" in out and "个人缴纳800元" in out
+    assert "29,634" in _out("calc", "--region", "毕节", "--year", "2025", "--member", "45", "--member", "70",
                             "--lang", "zh")

@@ -1,7 +1,9 @@
 """Regions side by side: premium per person, subsidy, burden against the region's statistic.
 
-Coverage year 2025 is measured against income year 2024: national rural per-capita
-disposable income 23,119 (rates/stats/income.toml). Amounts from the rate files: Beijing
+Coverage year 2025 is measured against income year 2024: each province's own rural per-capita
+disposable income where it has one for 2024 or 2023 (rates/stats/provinces.toml: Beijing 2023
+37,358, Shanghai 42,988, Tibet 19,924), else the national 23,119 (rates/stats/income.toml), which
+is also the reference line. Amounts from the rate files: Beijing
 working-age 750 (subsidy 2,335), elderly 430; Shanghai age 19-59 995; Tibet resident 220;
 the national minimum 400 (subsidy 670).
 """
@@ -33,9 +35,12 @@ def test_ranked_by_burden_with_the_national_minimum(book: RateBook) -> None:
     assert [r.region for r in c.rows] == ["cn/shanghai", "cn/beijing", "cn/xizang"]
     assert [r.rank for r in c.rows] == [1, 2, 3]
     shanghai, beijing, tibet = c.rows
-    # 995 / 23119 = 0.043038 -> 0.0430; 750 / 23119 = 0.032441 -> 0.0324; 220 / 23119 = 0.009516
-    assert [r.burden_ratio for r in c.rows] == [D("0.0430"), D("0.0324"), D("0.0095")]
-    assert all(r.income == D(23119) and r.income_year == 2024 for r in c.rows)
+    # each against its own rural income of 2023 (no 2024 provincial figure; one year old is
+    # allowed): 995 / 42988 = 0.023146 -> 0.0231; 750 / 37358 = 0.020076 -> 0.0201;
+    # 220 / 19924 = 0.011042 -> 0.0110
+    assert [r.burden_ratio for r in c.rows] == [D("0.0231"), D("0.0201"), D("0.0110")]
+    assert [r.income for r in c.rows] == [D(42988), D(37358), D(19924)]
+    assert all(r.income_year == 2023 and r.income_region == r.region for r in c.rows)
     assert (beijing.premium, beijing.subsidy, beijing.category) == (D(750), D(2335), "working_age")
     # against the national minimum 400: +595, +350, -180
     assert [r.vs_national_minimum for r in c.rows] == [D(595), D(350), D(-180)]
@@ -47,24 +52,36 @@ def test_ranked_by_burden_with_the_national_minimum(book: RateBook) -> None:
     cats = {cat.id: cat for cat in beijing.categories}
     assert cats["elderly"].amount == D(430) and not cats["elderly"].reference
     assert cats["working_age"].reference
-    # 405 / 23119 = 0.017518 -> 0.0175
-    assert cats["student_child"].burden_ratio == D("0.0175")
+    # 405 / 37358 = 0.010841 -> 0.0108
+    assert cats["student_child"].burden_ratio == D("0.0108")
     assert shanghai.category == "age_19_59"
     assert tibet.premium == D(220)
 
 
 def test_ties_share_a_rank_and_missing_amounts_are_unranked(book: RateBook) -> None:
-    c = compare_regions(book, 2025, ["cn/hunan", "cn/henan", "cn/beijing", "cn/zhejiang/hangzhou"])
+    regions = ["cn/hunan", "cn/henan", "cn/beijing", "cn/zhejiang/hangzhou"]
+    # The national rural median (2024: 19605) for every region (medians are national only):
+    # Beijing first; Hunan and Henan both 400 / 19605: the same rank (competition ranking)
+    c = compare_regions(book, 2025, regions, statistic="rural_median")
     ranks = {r.region: r.rank for r in c.rows}
-    # Beijing first; Hunan and Henan both 400 / 23119: the same rank (competition ranking)
     assert ranks == {
         "cn/beijing": 1, "cn/henan": 2, "cn/hunan": 2, "cn/zhejiang/hangzhou": None,
     }
+    assert all(r.income == D(19605) and r.income_region == "cn" for r in c.rows)
     hangzhou = c.rows[-1]
     assert hangzhou.premium is None and hangzhou.premium_missing
-    # Hangzhou's income: Zhejiang's own rural statistic (IncomeStats.for_region)
-    assert hangzhou.income_region == "cn/zhejiang"
-    assert any("used cn/zhejiang's" in n for n in hangzhou.notes)
+    # With the rural mean each has its own province's figure: Henan 400 / 20053 = 0.0199,
+    # Hunan 400 / 20921 = 0.0191 (2023); Hangzhou's income: Zhejiang's 2024 42786
+    # (IncomeStats.for_region)
+    c = compare_regions(book, 2025, regions)
+    by_region = {r.region: r for r in c.rows}
+    assert (by_region["cn/henan"].burden_ratio, by_region["cn/hunan"].burden_ratio) == (
+        D("0.0199"), D("0.0191"),
+    )
+    assert [by_region[r].rank for r in regions] == [3, 2, 1, None]
+    hangzhou = by_region["cn/zhejiang/hangzhou"]
+    assert hangzhou.income_region == "cn/zhejiang" and hangzhou.income == D(42786)
+    assert any("that of cn/zhejiang is used" in n for n in hangzhou.notes)
 
 
 def test_named_category_and_statistic(book: RateBook) -> None:
@@ -93,7 +110,7 @@ def test_errors(book: RateBook) -> None:
     with pytest.raises(YearNotCoveredError, match="years available: 2026"):
         compare_regions(book, 2025, ["cn/hubei"])
     with pytest.raises(StatisticNotFoundError, match="expected one of rural"):
-        compare_regions(book, 2025, ["cn"], statistic="median")
+        compare_regions(book, 2025, ["cn"], statistic="mode")
 
 
 def test_cli_compare_table() -> None:
@@ -101,7 +118,7 @@ def test_cli_compare_table() -> None:
     assert code == 0
     assert "Coverage year 2025" in out
     assert "national minimum (cn)" in out
-    assert "4.30%" in out and "3.24%" in out and "1.73%" in out and "0.95%" in out
+    assert "2.31%" in out and "2.01%" in out and "1.73%" in out and "1.10%" in out
     assert "+595" in out and "-180" in out
     assert "*working_age 750" in out
     assert "┊" in out  # the reference marker in the terminal chart

@@ -244,7 +244,7 @@ def test_errors_are_one_line(book: RateBook) -> None:
         lambda: premium_series(book, "cn", start=1990, end=1995),
         lambda: premium_series(book, "cn", start=2020, end=2010),
         lambda: premium_series(book, "cn/guangdong"),
-        lambda: premium_series(book, "cn", statistic="median"),
+        lambda: premium_series(book, "cn", statistic="mode"),
         lambda: premium_series(book, "cn", statistic="rural-q1"),
     ):
         with pytest.raises(PremiumCalcError) as info:
@@ -411,7 +411,7 @@ def test_cli_household_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
         (["--from", "1990", "--to", "1995"], "cn has no rates for coverage years 1990-1995"),
         (["--from", "2020", "--to", "2010"], "the span 2020-2010 is empty"),
         (["-r", "cn/guangdong"], "has no coverage years of its own"),
-        (["--income", "median"], "unknown income statistic 'median'"),
+        (["--income", "mode"], "unknown income statistic 'mode'"),
         (["--income", "rural-q1"], "rural disposable-income quintiles are not in the data"),
         (["--income", "3500"], "a yuan amount needs a household"),
         (["--category", "farmer"], "no category 'farmer'"),

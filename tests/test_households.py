@@ -174,17 +174,20 @@ def test_national_minimum_2004_farmer(book: RateBook) -> None:
 
 
 def test_burden_against_statistic_names_it(book: RateBook) -> None:
-    # No income given: national rural per-capita disposable income 2024 (the year the 2025
-    # premium is paid in) = 23119; Guizhou has no 2024 rural figure, so the national one is
-    # used: 23119 x 4 = 92476; 1600 / 92476 = 0.017301 -> 0.0173.
+    # No income given: rural per-capita disposable income of the year the 2025 premium is paid
+    # in (2024). Bijie has none of its own; Guizhou has no 2024 figure but one of 2023 (a
+    # regional figure may be one year old): 14817 x 4 = 59268; 1600 / 59268 = 0.026996 -> 0.0270.
     r = price(book, "毕节", 2025, "45", "42:female", "12:student", "70")
     b = r.burden
     assert b.income_basis == "statistic"
-    assert b.statistic is not None and b.statistic.value == D(23119)
-    assert b.statistic.year == 2024 and b.statistic.region == "cn"
-    assert b.income == D(92476)
-    assert b.burden_ratio == D("0.0173")
-    assert any("cn/guizhou/bijie" in note for note in b.notes)
+    assert b.statistic is not None and b.statistic.value == D(14817)
+    assert b.statistic.year == 2023 and b.statistic.region == "cn/guizhou"
+    assert b.statistic.for_region == "cn/guizhou/bijie" and not b.statistic.stands_in
+    assert b.income == D(59268)
+    assert b.burden_ratio == D("0.0270")
+    assert any("no rural income figure of Bijie: that of Guizhou is used" in note for note in b.notes)
+    assert any("used 2023" in note for note in b.notes)
+    assert "（贵州省）" in b.statistic.label("zh") and "(Guizhou)" in b.statistic.label("en")
 
 
 def test_zero_income_is_not_computable(book: RateBook) -> None:

@@ -127,9 +127,32 @@ def test_inheritance_is_consistent(schedule: Schedule) -> None:
         assert schedule.collection == parent.collection
     if entry.late is None:
         assert schedule.late == parent.late
-    own = {a.id for a in entry.assisted or ()}
-    inherited = {a.id: a.rule for a in parent.assisted if a.id not in own}
-    assert {a.id: a.rule for a in schedule.assisted if a.id not in own} == inherited
+    # Inherited assisted rules are the parent's, less the groups the region's own rules take
+    # over from the national floor (a rule with an amount takes a group from any national
+    # rule; one without only from a national one without).
+    own_rules = list(entry.assisted or ())
+    own = {a.id for a in own_rules}
+    mine = {a.id: a.rule for a in schedule.assisted if a.id not in own}
+    for a in parent.assisted:
+        if a.id in own or a.origin.region != "cn":
+            if a.id not in own:
+                assert mine[a.id] == a.rule
+            continue
+        taken = {
+            g for r in own_rules if r.missing is None or a.rule.missing is not None for g in r.groups
+        }
+        grades = {
+            g
+            for r in own_rules
+            if r.missing is None or a.rule.missing is not None
+            for g in r.disability_grades
+        }
+        left = [g for g in a.rule.groups if g not in taken]
+        left_grades = [g for g in a.rule.disability_grades if g not in grades]
+        if not left and not left_grades and (a.rule.groups or a.rule.disability_grades):
+            assert a.id not in mine
+        else:
+            assert mine[a.id].groups == left and mine[a.id].disability_grades == left_grades
 
 
 def test_no_unexpected_exception_for_any_single_member() -> None:

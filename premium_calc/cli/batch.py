@@ -58,7 +58,10 @@ def batch(
         survey = read_survey_csv(
             str(file), schedule.coverage_year, late=late, progress=lambda n: bar.update(task, completed=n)
         )
-    rows = household_rows(survey, price_batch(schedule, survey.table, tier=tier))
+    rows = household_rows(
+        survey, price_batch(schedule, survey.table, tier=tier), standard=schedule.standard_from,
+        at_least=schedule.national_fallback,
+    )
     text = to_csv(rows)
     if out is None:
         typer.echo(text, nl=False)

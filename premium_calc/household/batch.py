@@ -318,8 +318,8 @@ def price_batch(
             open_groups |= np.where(applies, member_bits & mask, 0)
             open_rule = np.where(applies & (open_rule == -1), index, open_rule)
             if r.at_most is not None:
-                # The first open rule speaks for the member (as in the scalar path).
-                open_cap = np.where(applies & (open_rule == index), to_fen(r.at_most), open_cap)
+                # The tightest bound of the open rules speaks (as in the scalar path).
+                open_cap = np.where(applies, np.minimum(open_cap, to_fen(r.at_most)), open_cap)
             continue
         settled |= np.where(applies, member_bits & mask, 0)
         if r.pays is not None:

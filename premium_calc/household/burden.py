@@ -196,7 +196,8 @@ def assess(
     notes: list[Note] = []
     if household.annual_income is None and not household.members_without_income:
         income_stats = stats if stats is not None else book.income_stats()
-        figure, notes = income_stats.for_region(statistic, year - 1, schedule.chain)
+        names = {r: book.region(r).name for r in schedule.chain}
+        figure, notes = income_stats.for_region(statistic, year - 1, schedule.chain, names)
     burden = measure_burden(
         premium, household, statistic=figure, thresholds=thresholds, notes=notes
     )

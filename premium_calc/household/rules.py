@@ -129,6 +129,8 @@ def assist_for(
     still_open = [u for u in unknown if not _covers(u, member) <= settled or not _covers(u, member)]
     if best is not None and best.paid(gross) == 0:
         still_open = []  # nothing left to assist
+    # Of several rules without an amount, the one that bounds the payment most speaks.
+    still_open.sort(key=lambda u: u.rule.at_most if u.rule.at_most is not None else gross)
     return best, (still_open[0] if still_open else None)
 
 

@@ -108,11 +108,18 @@ def read_survey_csv(
     return SurveyFile(table=table, labels=list(labels), income_fen=incomes)
 
 
-def household_rows(survey: SurveyFile, result: BatchResult) -> list[dict[str, object]]:
+def household_rows(
+    survey: SurveyFile, result: BatchResult, *, standard: str = "", at_least: bool = False
+) -> list[dict[str, object]]:
     """One row per household of a priced survey (what ``premium-calc batch`` prints): members,
     gross, assistance and paid (exact yuan), income (the sum of its members' incomes; empty if
     none was given), burden ratio (paid / income, half-up to 4 decimals; empty without an
-    income) and a status naming the first member that could not be priced."""
+    income) and a status naming the first member that could not be priced.
+
+    Where only a member's assistance amount is unknown, ``paid`` is empty and ``paid_low`` ..
+    ``paid_high`` bound it (so does the burden, ``burden_low`` .. ``burden_high``). ``standard``
+    names the region whose entry set the amounts and ``at_least`` (``yes``) marks national
+    minimums standing in for a local standard."""
     table = survey.table
     first_bad: dict[int, tuple[int, int]] = {}
     starts: dict[int, int] = {}
@@ -135,6 +142,13 @@ def household_rows(survey: SurveyFile, result: BatchResult) -> list[dict[str, ob
         if not valid:
             member_index, code = first_bad[hid]
             status = f"member {member_index - starts[hid] + 1}: {STATUS_NAMES[code]}"
+        bounded = result.bounded is not None and bool(result.bounded[pos])
+        low = int(result.household_paid_low_fen[pos]) if result.household_paid_low_fen is not None else paid
+        bounds = valid or bounded
+        burden_low = burden_high = ""
+        if bounded and income > 0:
+            burden_low = str(half_up(Decimal(low) / Decimal(income), RATIO_PLACES))
+            burden_high = str(half_up(Decimal(paid) / Decimal(income), RATIO_PLACES))
         rows.append(
             {
                 "household": survey.labels[hid],
@@ -142,8 +156,14 @@ def household_rows(survey: SurveyFile, result: BatchResult) -> list[dict[str, ob
                 "gross": fen_to_yuan(gross) if valid else "",
                 "assistance": fen_to_yuan(gross - paid) if valid else "",
                 "paid": fen_to_yuan(paid) if valid else "",
+                "paid_low": fen_to_yuan(low) if bounds else "",
+                "paid_high": fen_to_yuan(paid) if bounds else "",
                 "income": fen_to_yuan(income) if income >= 0 else "",
                 "burden_ratio": ratio,
+                "burden_low": burden_low,
+                "burden_high": burden_high,
+                "standard": standard,
+                "at_least": "yes" if at_least else "",
                 "status": status,
             }
         )

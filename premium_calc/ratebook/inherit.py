@@ -5,7 +5,7 @@ origin of every effective value.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..errors import DataMissingError, YearNotCoveredError
@@ -177,7 +177,7 @@ def resolve(
         policy_year=policy,
         categories=tuple(resolved),
         tiers=tiers,
-        assisted=tuple(assisted.values()),
+        assisted=_nearest_rules(list(assisted.values()), [r.id for r in chain]),
         subsidy=subsidy,
         collection=collection,
         late=late,
@@ -205,3 +205,41 @@ def _whole_region(chain: Sequence[Region], year: int, categories: Sequence[Sched
         if region.id in setters and found is not None and found[1].whole_region is not None:
             return found[1].whole_region
     return None
+
+
+def _nearest_rules(rules: list[ScheduleAssist], chain: list[str]) -> tuple[ScheduleAssist, ...]:
+    """The assisted rules, with the national floor left only for groups the region's own
+    rules do not speak of.
+
+    A rule of any region below ``cn`` takes a group over from the national rules, whatever
+    ages its ``when`` names: where a province sets what its 低保 members pay, the national
+    "amount set locally" no longer applies to them, and where a province charges its 特困
+    members 10 yuan, that replaces the national 0. A regional rule that gives no amount
+    (``missing``) does not take a group from a national rule that gives one. Between regional
+    levels (a province's rule and a city's), nothing is taken over: the member pays the least
+    of the rules that apply (no double subsidy). National rules left with no group or
+    disability grade are dropped.
+    """
+    depth = {region: i for i, region in enumerate(chain)}
+
+    def level(rule: ScheduleAssist) -> int:
+        return depth.get(rule.origin.region, 0)
+
+    out: list[ScheduleAssist] = []
+    for rule in rules:
+        r = rule.rule
+        if not r.groups and not r.disability_grades:
+            out.append(rule)  # selects by `when` alone: nothing to take over
+            continue
+        if level(rule) > 0:
+            out.append(rule)
+            continue
+        nearer = [s for s in rules if level(s) > 0 and (s.known or not rule.known)]
+        groups = [g for g in r.groups if not any(g in s.rule.groups for s in nearer)]
+        grades = [g for g in r.disability_grades if not any(g in s.rule.disability_grades for s in nearer)]
+        if groups == list(r.groups) and grades == list(r.disability_grades):
+            out.append(rule)
+        elif groups or grades:
+            trimmed = r.model_copy(update={"groups": groups, "disability_grades": grades})
+            out.append(replace(rule, rule=trimmed))
+    return tuple(out)

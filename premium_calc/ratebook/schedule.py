@@ -247,7 +247,10 @@ class Schedule:
         ]
         origins += [c.amount_origin for c in self.categories]
         origins += [c.subsidy_origin for c in self.categories]
-        origins += [a.origin for a in self.assisted]
+        # The national floor of assisted rules (特困 pay nothing, 低保 amounts set locally) is
+        # not part of a region's own standard: its sources count where a rule applies to a
+        # member (the member's confidence), not for the schedule as a whole.
+        origins += [a.origin for a in self.assisted if a.origin.region != "cn" or self.region == "cn"]
         for origin in origins:
             if origin is not None and origin.source not in seen:
                 seen.append(origin.source)

@@ -24,10 +24,12 @@ StatConfidence = Literal["high", "medium-high", "medium", "medium-low", "low"]
 
 
 class IncomeRow(Frozen):
-    """Per-capita income of one year and measure, for all residents, urban and rural.
+    """Per-capita income of one region, year and measure, for all residents, urban and rural.
 
-    ``confidence`` is one level for the row or a table by population. A population with
-    no value was not found in the sources (a gap: never filled in).
+    ``region`` is a region id (``cn`` for the nation, ``cn/guizhou`` for a province, or any
+    region id of the rate tree). ``confidence`` is one level for the row or a table by
+    population. A population with no value was not found in the sources (a gap: never filled
+    in).
     """
 
     year: int
@@ -47,7 +49,7 @@ class IncomeRow(Frozen):
 
 
 class QuintileRow(Frozen):
-    """Per-capita income of the five household quintiles (20% of households each)."""
+    """Per-capita income of the five household quintiles (20% of households each), national."""
 
     year: int
     population: Population
@@ -63,18 +65,31 @@ class QuintileRow(Frozen):
 
 
 class MedianRow(Frozen):
+    """Per-capita median income (中位数) of one region, year and measure.
+
+    Like :class:`IncomeRow`: ``region`` defaults to ``cn``; ``measure`` is ``disposable``
+    (integrated survey) or ``net`` (the old series before 2014: urban medians of the old urban
+    survey, rural medians of net income); a population with no value is a gap.
+    """
+
     year: int
-    measure: str
+    measure: Measure
+    region: str = "cn"
     all: Money | None = None
     urban: Money | None = None
     rural: Money | None = None
-    confidence: StatConfidence
+    confidence: StatConfidence | dict[Population, StatConfidence]
     source: Source
     note: str | None = None
 
+    def confidence_of(self, population: Population) -> str:
+        if isinstance(self.confidence, str):
+            return self.confidence
+        return self.confidence.get(population, "medium")
+
 
 class IncomeFile(Frozen):
-    """``rates/stats/income.toml`` and friends."""
+    """``rates/stats/income.toml`` and friends: any ``stats/*.toml`` of a rate directory."""
 
     income: list[IncomeRow] = Field(default_factory=list)
     quintile: list[QuintileRow] = Field(default_factory=list)

@@ -95,7 +95,7 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
             ("≥" if m.subsidy_is_national_minimum else "") + money(m.subsidy),
         )
     lines: list[RenderableType] = [Text(summary_line(result, lang, wan=wan))]
-    for note in result.notes:
+    for note in [*result.notes, *result.burden.notes]:
         if getattr(note, "key", None) in HEADLINE_NOTES:
             lines.append(Text(say(note, lang), style="bold yellow"))
     lines.append(table)
@@ -129,6 +129,7 @@ HEADLINE_NOTES = frozenset(
         "note.place_from_region",
         "note.member_assistance_unknown",
         "note.member_amount_unknown",
+        "note.statistic_national_stands_in",
     }
 )
 
@@ -164,7 +165,9 @@ def summary_line(result: Assessment, lang: str, *, wan: bool = False) -> str:
     if b.computable and b.burden_ratio is not None:
         own = b.income_basis == "household"
         key = "calc.summary.burden" if own else "calc.summary.burden_statistic"
-        parts.append(tr(key, lang, share=percent(b.burden_ratio), days=b.days_of_work))
+        share = ("≥" if result.national_fallback else "") + percent(b.burden_ratio)
+        stat = b.statistic.label(lang) if b.statistic is not None else ""
+        parts.append(tr(key, lang, share=share, days=b.days_of_work, statistic=stat))
     if result.total_subsidy is not None and result.total_subsidy > 0:
         floor = result.subsidy_is_national_minimum
         key = "calc.summary.subsidy_at_least" if floor else "calc.summary.subsidy"
@@ -221,6 +224,8 @@ def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> Renderab
         if checks:
             out.append(f"  {tr('calc.threshold_line', lang, checks=checks)}\n")
     for note in b.notes:
+        if getattr(note, "key", None) in HEADLINE_NOTES:
+            continue
         out.append(f"  {tr('calc.note', lang)}: {say(note, lang)}\n", style="dim")
     return out
 
