@@ -222,7 +222,7 @@ def test_help_has_no_missing_keys(path: tuple[str, ...]) -> None:
 def test_english_help_is_unchanged() -> None:
     calc = run("calc", "--help")[1]
     assert "What a household pays for resident medical insurance, and how heavy that is." in calc
-    assert "Region id (cn/guizhou/bijie) or name (毕节, Bijie)." in calc
+    assert "Region id (cn/guizhou/bijie), name (毕节, Bijie)," in calc
     assert "Language of labels: zh or en.  [default: en]" in calc
     assert "Show this message and exit." in calc and calc.startswith("Usage: ")
     top = run("--help")[1]
