@@ -219,19 +219,25 @@ def test_region_years_category_changes_and_gaps(book: RateBook) -> None:
 
 def test_named_category_and_income_region(book: RateBook) -> None:
     h = premium_series(book, "cn/beijing", category="elderly", statistic="all")
-    assert [r.premium for r in h.rows] == [D(400), D(430), D(460)]
-    # Beijing has its own all-resident income for 2023-2025 (provinces.toml)
+    # 340 (2022, low confidence), no 2023 entry, then 400, 430, 460
+    assert [(r.coverage_year, r.premium) for r in h.rows] == [
+        (2022, D(340)), (2024, D(400)), (2025, D(430)), (2026, D(460))
+    ]  # fmt: skip
+    assert h.summary.uncovered_years == [2023]
+    assert h.summary.low_confidence_years == [2022]
+    # Beijing has its own all-resident income for 2021-2025 (provinces.toml)
     assert h.income_region == "cn/beijing"
     h = premium_series(book, "cn/beijing", statistic="all")
-    # 705 / 81752 = 0.008624 -> 0.0086; 750 / 85415 = 0.008781 -> 0.0088;
-    # 795 / 89090 = 0.008924 -> 0.0089
-    assert [r.burden_ratio for r in h.rows] == [D("0.0086"), D("0.0088"), D("0.0089")]
+    # working age against the previous year's income:
+    # 580 / 75002 = 0.007733 -> 0.0077; 695 / 81752 = 0.008501 -> 0.0085;
+    # 750 / 85415 = 0.008781 -> 0.0088; 795 / 89090 = 0.008924 -> 0.0089
+    assert [r.burden_ratio for r in h.rows] == [D("0.0077"), D("0.0085"), D("0.0088"), D("0.0089")]
     s = h.summary
-    # income 81752 -> 89090 over 2 years: 1.089759 -> 1.0898; sqrt = 1.043915 -> 0.0439
-    # premium 705 -> 795: 1.127660 -> 1.1277; sqrt = 1.061913 -> 0.0619; gap 1.80 pp
-    assert (s.income_multiple, s.income_cagr) == (D("1.0898"), D("0.0439"))
-    assert (s.premium_multiple, s.premium_cagr) == (D("1.1277"), D("0.0619"))
-    assert s.gap_pp_per_year == D("1.80")
+    # income 75002 -> 89090 over 4 years: 1.187835 -> 1.1878; 4th root = 1.043972 -> 0.0440
+    # premium 580 -> 795: 1.370690 -> 1.3707; 4th root = 1.082019 -> 0.0820; gap 3.80 pp
+    assert (s.income_multiple, s.income_cagr) == (D("1.1878"), D("0.0440"))
+    assert (s.premium_multiple, s.premium_cagr) == (D("1.3707"), D("0.0820"))
+    assert s.gap_pp_per_year == D("3.80")
     national = premium_series(book, "cn/beijing", statistic="all", income_region="cn")
     # 750 / 41314 (national all-resident 2024) = 0.018154 -> 0.0182
     assert row(national, 2025).burden_ratio == D("0.0182")
@@ -401,8 +407,8 @@ def test_cli_household_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert code == 0
     data = json.loads(out)
     assert data["region"] == "cn/beijing"
-    # elderly 400 (2024), 430 (2025), 460 (2026)
-    assert [r["premium"] for r in data["rows"]] == ["400", "430", "460"]
+    # elderly 340 (2022), 400 (2024), 430 (2025), 460 (2026); no 2023 entry
+    assert [r["premium"] for r in data["rows"]] == ["340", "400", "430", "460"]
 
 
 @pytest.mark.parametrize(

@@ -155,7 +155,7 @@ def test_error_hierarchy_carries_fields(tmp_path: Path) -> None:
     book = RateBook(use_env=False)
     with pytest.raises(YearNotCoveredError) as year_error:
         book.schedule("cn/beijing", 2019)
-    assert year_error.value.available == (2024, 2025, 2026)
+    assert year_error.value.available == (2022, 2024, 2025, 2026)
     with pytest.raises(UnknownRegionError) as region_error:
         book.find("Bejing")
     assert "cn/beijing" in region_error.value.suggestions
