@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -151,3 +152,56 @@ def test_batch_cli_bad_row(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(survey), "-r", "cn", "-y", "2025"])
     assert result.exit_code == 2
     assert result.stderr == f"error: {survey}:3: age 200 is impossible (expected 0-130)\n"
+
+
+def _random_table(seed: int, households: int, *, late: bool) -> MemberTable:
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 6, households)
+    n = int(sizes.sum())
+    groups = np.where(rng.random(n) < 0.4, rng.integers(0, 1 << len(ASSISTED_GROUPS), n), 0)
+    return MemberTable.from_arrays(
+        {
+            "household": np.repeat(np.arange(households), sizes),
+            "age": rng.integers(0, 101, n),
+            "sex": rng.integers(0, 3, n),  # unknown sex too
+            "student": rng.random(n) < 0.2,
+            "college": rng.random(n) < 0.05,
+            "employee": rng.random(n) < 0.1,
+            "disability": np.where(rng.random(n) < 0.1, rng.integers(1, 5, n), 0),
+            "groups": groups,
+            "late": (rng.random(n) < 0.1) if late else np.zeros(n, bool),
+        }
+    )
+
+
+@pytest.mark.parametrize("schedule", SCHEDULES, ids=lambda s: f"{s.region}-{s.coverage_year}")
+def test_compiled_tables_equal_the_general_rules(schedule: Schedule) -> None:
+    # Every region-year: the look-up tables give member for member what the general rules give.
+    table = _random_table(schedule.coverage_year, 3_000, late=schedule.late is not None)
+    for tier in [None, *schedule.tier_ids()][:3]:
+        fast = price_batch(schedule, table, tier=tier)
+        slow = price_batch(schedule, table, tier=tier, compiled=False)
+        for name in ("category", "rule", "status", "gross_fen", "paid_fen", "paid_low_fen"):
+            assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
+        sums = ("household_gross_fen", "household_paid_fen", "household_paid_low_fen")
+        for name in (*sums, "valid", "bounded"):
+            assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
+
+
+def test_member_table_rejects_bad_columns() -> None:
+    from premium_calc.errors import HouseholdError
+
+    ok = {"household": np.array([0, 0, 1]), "age": np.array([40, 12, 70])}
+    assert len(MemberTable.from_arrays(ok)) == 3
+    cases = [
+        ({"age": np.array([1])}, "need 'household' and 'age'"),
+        ({**ok, "agee": np.array([1, 2, 3])}, "unknown member column 'agee'"),
+        ({**ok, "sex": np.array([1, 2])}, "column 'sex' has 2 entries, expected 3"),
+        ({**ok, "age": np.array([40.5, 12, 70])}, "column 'age' must hold whole numbers"),
+        ({**ok, "age": np.array([40, -1, 70])}, "column 'age', row 1: -1 is outside 0..130"),
+        ({**ok, "disability": np.array([0, 5, 0])}, "column 'disability', row 1: 5 is outside 0..4"),
+        ({**ok, "household": np.zeros((3, 1), int)}, "must be one-dimensional"),
+    ]
+    for columns, message in cases:
+        with pytest.raises(HouseholdError, match=message):
+            MemberTable.from_arrays(columns)
