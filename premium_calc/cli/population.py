@@ -1,0 +1,290 @@
+"""``premium-calc population``: price a whole population (a survey file, or a documented
+model population) and summarise it by income decile, exactly."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..errors import OptionError
+from ..messages import Note, tr
+from ._common import (
+    DEFAULT_LANG,
+    JsonOption,
+    LangOption,
+    RatesDirOption,
+    app,
+    console,
+    echo_json,
+    get_book,
+    short_help,
+    user_errors,
+)
+from .language import LANG
+
+if TYPE_CHECKING:
+    from ..analyses.population.columns import Population
+    from ..analyses.population.pricing import PopulationResult
+
+POPULATION_HELP = tr("cli.help.population", LANG)
+
+
+def parse_columns(pairs: list[str] | None) -> dict[str, str]:
+    """``--column age=年龄`` -> {"age": "年龄"}."""
+    from ..analyses.population.columns import COLUMNS
+
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        name, sep, header = pair.partition("=")
+        name, header = name.strip(), header.strip()
+        if not sep or not header:
+            raise OptionError("--column", Note("error.column_option", value=pair))
+        if name not in COLUMNS:
+            raise OptionError(
+                "--column", Note("error.column_unknown", column=name, expected=", ".join(COLUMNS))
+            )
+        out[name] = header
+    return out
+
+
+def population_thresholds(raw: str | None) -> tuple[Decimal, ...]:
+    from .calc import parse_thresholds
+
+    values = parse_thresholds(raw)
+    for value in values:
+        if value != value.quantize(Decimal("0.0001")):
+            raise OptionError("--thresholds", Note("error.threshold_places", value=f"{value}"))
+    return tuple(values)
+
+
+@app.command(help=POPULATION_HELP, short_help=short_help(POPULATION_HELP))
+@user_errors
+def population(
+    file: Annotated[Path | None, typer.Argument(help=tr("cli.help.population.file", LANG))] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", "-r", help=tr("cli.help.population.region", LANG))
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))] = None,
+    paid_in: Annotated[int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))] = None,
+    tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.batch.tier", LANG))] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option("--column", metavar="NAME=HEADER", help=tr("cli.help.population.column", LANG)),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help=tr("cli.help.population.encoding", LANG))
+    ] = None,
+    synthetic: Annotated[
+        str | None,
+        typer.Option("--synthetic", metavar="REGION", help=tr("cli.help.population.synthetic", LANG)),
+    ] = None,
+    households: Annotated[
+        int, typer.Option("--households", help=tr("cli.help.population.households", LANG))
+    ] = 100_000,
+    setting: Annotated[
+        str, typer.Option("--setting", help=tr("cli.help.population.setting", LANG))
+    ] = "rural",
+    seed: Annotated[int, typer.Option("--seed", help=tr("cli.help.population.seed", LANG))] = 0,
+    thresholds: Annotated[
+        str | None, typer.Option("--thresholds", help=tr("cli.help.population.thresholds", LANG))
+    ] = None,
+    min_cell: Annotated[int, typer.Option("--min-cell", help=tr("cli.help.population.min_cell", LANG))] = 30,
+    by_region: Annotated[
+        bool, typer.Option("--by-region/--no-by-region", help=tr("cli.help.population.by_region", LANG))
+    ] = True,
+    quintiles: Annotated[
+        bool, typer.Option("--quintiles", help=tr("cli.help.population.quintiles", LANG))
+    ] = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help=tr("cli.help.population.out", LANG))] = None,
+    batch_rows: Annotated[
+        int, typer.Option("--batch-rows", help=tr("cli.help.population.batch_rows", LANG))
+    ] = 1_000_000,
+    engine: Annotated[str, typer.Option("--engine", help=tr("cli.help.population.engine", LANG))] = "local",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=tr("cli.help.population.quiet", LANG))] = False,
+    json_out: JsonOption = False,
+    lang: LangOption = DEFAULT_LANG,
+    rates_dir: RatesDirOption = None,
+) -> None:
+    from ..analyses.population.run import run_population
+    from .calc import chosen_year
+
+    if (file is None) == (synthetic is None):
+        raise OptionError("FILE", Note("error.population_source"))
+    if min_cell < 0:
+        raise OptionError("--min-cell", Note("error.not_negative", value=min_cell))
+    if batch_rows < 1:
+        raise OptionError("--batch-rows", Note("error.not_negative", value=batch_rows))
+    if engine not in ("local", "dask"):
+        raise OptionError("--engine", Note("error.engine", value=engine))
+    coverage, year_note = chosen_year(year, paid_in)
+    limits = population_thresholds(thresholds)
+    book = get_book(rates_dir)
+    notes: list[Any] = [year_note] if year_note is not None else []
+    if synthetic is not None:
+        from ..analyses.population.synthetic import synthetic_population
+
+        if households < 1 or households > 50_000_000:
+            raise OptionError("--households", Note("error.households_range", value=households))
+        model = synthetic_population(synthetic, coverage, households, seed=seed, setting=setting, book=book)
+        from ..analyses.population.columns import from_columns
+
+        source: Any = from_columns(model.columns, year=coverage, region=model.region)
+        notes.extend(model.assumptions)
+        notes.extend(model.source_notes())
+        region = region or model.region
+    else:
+        assert file is not None
+        source = _file_source(file, parse_columns(column), encoding, batch_rows, coverage, region)
+        if engine == "dask":
+            from ..analyses.population.distributed import run_dask
+
+            summary = run_dask(
+                book, file, columns=parse_columns(column), region=region, year=coverage, tier=tier,
+                thresholds=limits, min_cell=min_cell, by_region=by_region,
+            )  # fmt: skip
+            _show(summary, notes, json_out, lang.value, quintiles)
+            return
+
+    writer = _writer(out)
+    with _progress(quiet or json_out) as bar:
+        summary = run_population(
+            book,
+            source,
+            region=region,
+            year=coverage,
+            tier=tier,
+            thresholds=limits,
+            min_cell=min_cell,
+            by_region=by_region,
+            on_priced=writer.write_result if writer is not None else None,
+            progress=bar,
+        )
+    if writer is not None:
+        writer.close()
+        typer.echo(tr("cli.households_written", lang.value, count=writer.rows, path=out), err=True)
+    if isinstance(source, _FileSource):
+        notes.extend(s.reason for s in source.skipped_lines())
+    _show(summary, notes, json_out, lang.value, quintiles)
+
+
+def _show(summary: Any, notes: list[Any], json_out: bool, lang: str, quintiles: bool) -> None:
+    from ..render.formats import say
+    from ..render.population import summary_text
+
+    summary = summary.model_copy(update={"notes": (*notes, *summary.notes)})
+    if json_out:
+        echo_json(summary)
+        return
+    out = console()
+    for part in summary_text(summary, lang, quintiles=quintiles):
+        out.print(say(part, lang) if isinstance(part, str) and not part.startswith("[") else part)
+
+
+class _FileSource:
+    """A survey file read twice (once per pass), in household-aligned batches."""
+
+    def __init__(
+        self,
+        path: Path,
+        columns: dict[str, str],
+        encoding: str | None,
+        batch_rows: int,
+        year: int,
+        region: str | None,
+    ) -> None:
+        self.path, self.columns, self.encoding, self.batch_rows = path, columns, encoding, batch_rows
+        self.year, self.region = year, region
+        self._skipped: list[Any] = []
+
+    def __call__(self) -> Iterator[Population]:
+        from ..analyses.population.columns import from_columns
+        from ..analyses.population.files import iter_batches
+
+        reader = iter_batches(
+            self.path, columns=self.columns, encoding=self.encoding, batch_rows=self.batch_rows
+        )
+        for batch in reader:
+            yield from_columns(
+                batch.table,
+                year=self.year,
+                region=self.region,
+                where=str(self.path),
+                first_line=batch.first_line if batch.kind == "line" else None,
+                skip_bad=True,
+            )
+        self._skipped = list(reader.skipped)
+
+    def skipped_lines(self) -> list[Any]:
+        return self._skipped
+
+
+def _file_source(
+    path: Path, columns: dict[str, str], encoding: str | None, batch_rows: int, year: int, region: str | None
+) -> _FileSource:
+    return _FileSource(path, columns, encoding, batch_rows, year, region)
+
+
+class _Writer:
+    def __init__(self, path: Path) -> None:
+        from ..analyses.population.files import open_writer
+
+        self.path = path
+        self.rows = 0
+        self._context = open_writer(path)
+        self._writer = self._context.__enter__()
+
+    def write_result(self, result: PopulationResult) -> None:
+        from ..render.population_rows import household_table
+
+        table = household_table(result)
+        self._writer.write(table)
+        self.rows += table.num_rows
+
+    def close(self) -> None:
+        self._context.__exit__(None, None, None)
+
+
+def _writer(out: Path | None) -> _Writer | None:
+    return _Writer(out) if out is not None else None
+
+
+class _progress:
+    """A progress bar on stderr over both passes (off when quiet or not a terminal)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet or not sys.stderr.isatty()
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if self.quiet:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=True,
+        )  # fmt: skip
+        self.bar.__enter__()
+        lang = LANG
+        tasks = {1: self.bar.add_task(tr("cli.progress.ranking", lang), total=None),
+                 2: self.bar.add_task(tr("cli.progress.pricing", lang), total=None)}  # fmt: skip
+
+        def update(step: int, done: int) -> None:
+            if step == 2 and self.bar.tasks[tasks[2]].total is None:
+                # Pass 1 has counted the households: pass 2 knows how far it goes.
+                counted = self.bar.tasks[tasks[1]].completed
+                self.bar.update(tasks[1], total=counted)
+                self.bar.update(tasks[2], total=counted)
+            self.bar.update(tasks[step], completed=done)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
