@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..messages import tr
-from .formats import LOW_MARK, amount_text, region_name, say, short_percent
+from ..messages import tr, uses_cjk
+from .formats import LOW_MARK, amount_text, say, short_percent
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -41,7 +41,9 @@ def count_text(value: Decimal, lang: str) -> str:
 def _group_name(group: GroupSummary, lang: str) -> str:
     if not group.region:
         return tr("population.everything", lang)
-    region = region_name(group.name, lang) if group.name is not None else group.region
+    region = group.region
+    if group.name is not None:
+        region = group.name["zh"] if uses_cjk(lang) else f"{group.name['en']} ({group.name['zh']})"
     return tr("population.group", lang, region=region, year=group.year)
 
 
@@ -93,7 +95,7 @@ def cells_table(
     from rich.table import Table
 
     rows: tuple[Cell, ...] = group.quintiles if quintiles else group.deciles
-    title = tr("population.table.quintiles" if quintiles else "population.table.deciles", lang)
+    title = tr("population.table.quintiles", lang) if quintiles else tr("population.table.deciles", lang)
     table = Table(title=f"{_group_name(group, lang)} · {title}", box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column(tr("population.col.part", lang), justify="right")
     table.add_column(tr("population.col.income", lang), justify="right")
