@@ -105,6 +105,9 @@ def population(
         int, typer.Option("--batch-rows", help=tr("cli.help.population.batch_rows", LANG))
     ] = 1_000_000,
     engine: Annotated[str, typer.Option("--engine", help=tr("cli.help.population.engine", LANG))] = "local",
+    low_memory: Annotated[
+        bool, typer.Option("--low-memory", help=tr("cli.help.population.low_memory", LANG))
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=tr("cli.help.population.quiet", LANG))] = False,
     json_out: JsonOption = False,
     lang: LangOption = DEFAULT_LANG,
@@ -163,6 +166,7 @@ def population(
             by_region=by_region,
             on_priced=writer.write_result if writer is not None else None,
             progress=bar,
+            low_memory=low_memory,
         )
     if writer is not None:
         writer.close()

@@ -56,7 +56,7 @@ def headline(group: GroupSummary, summary: PopulationSummary, lang: str) -> str:
             lang,
             households=count_text(w.households, lang),
             people=count_text(w.people, lang),
-            sample=w.sample,
+            sample=f"{w.sample:,}",
             paid=amount_text(w.paid_high, lang, wan=True)
             if w.paid_low == w.paid_high
             else f"{amount_text(w.paid_low, lang, wan=True)}–{amount_text(w.paid_high, lang, wan=True)}",
@@ -126,7 +126,17 @@ def cells_table(
     return table
 
 
-def standard_lines(standards: tuple[StandardUsed, ...], lang: str) -> list[str]:
+def _named(region: str, names: dict[str, dict[str, str]], lang: str) -> str:
+    name = names.get(region)
+    if name is None:
+        return region
+    return name["zh"] if uses_cjk(lang) else name["en"]
+
+
+def standard_lines(
+    standards: tuple[StandardUsed, ...], lang: str, names: dict[str, dict[str, str]] | None = None
+) -> list[str]:
+    names = names or {}
     lines = []
     for s in standards:
         if s.error is not None:
@@ -136,9 +146,9 @@ def standard_lines(standards: tuple[StandardUsed, ...], lang: str) -> list[str]:
             tr(
                 "population.standard",
                 lang,
-                region=s.region,
+                region=_named(s.region, names, lang),
                 year=s.year,
-                source=s.standard_from or s.region,
+                source=_named(s.standard_from or s.region, names, lang),
                 confidence=tr(f"confidence.{s.confidence}", lang) if s.confidence else "?",
                 mark=mark,
             )
@@ -156,7 +166,8 @@ def summary_text(summary: PopulationSummary, lang: str, *, quintiles: bool = Fal
         out.append(f"[bold]{_group_name(group, lang)}[/bold]")
         out.append(headline(group, summary, lang))
         out.append(cells_table(group, summary, lang, quintiles=quintiles))
-    out.extend(standard_lines(summary.standards, lang))
+    names = {g.region: g.name for g in summary.groups if g.name is not None}
+    out.extend(standard_lines(summary.standards, lang, names))
     out.append(tr("population.legend", lang, min_cell=summary.min_cell, mark=SMALL_MARK))
     out.append(tr("population.conventions", lang))
     bullet = "·" if lang.startswith("zh") else "· "  # no space: rich keeps CJK after it on the line

@@ -35,7 +35,6 @@ def household_table(result: PopulationResult) -> Any:
     assistance, paid (with its bounds), fiscal subsidy, burden, status, standard, at_least."""
     import pyarrow as pa
 
-    from ..analyses.population.columns import WEIGHT_SCALE
     from ..analyses.population.pricing import BOUNDED, HOUSEHOLD_STATUS, PRICED
 
     pop = result.population
@@ -46,31 +45,34 @@ def household_table(result: PopulationResult) -> Any:
     with np.errstate(divide="ignore", invalid="ignore"):
         burden = (2 * result.paid_fen * 10_000 + income) // np.maximum(2 * income, 1)
     groups = result.groups
-    standard = np.array([g.standard_from or "" for g in groups], dtype=object)[result.group]
-    at_least = np.array(["yes" if g.national_fallback else "" for g in groups], dtype=object)[result.group]
-    names = np.array(list(HOUSEHOLD_STATUS.values()), dtype=object)[status]
-    labels = pop.labels
-    return pa.table(
-        {
-            "household": pa.array(
-                labels.astype(str) if labels.dtype.kind != "O" else labels, type=pa.string()
-            ),
-            "region": pa.array(np.array([g.region or g.query for g in groups], dtype=object)[result.group]),
-            "year": pa.array(np.array([g.year for g in groups], dtype=np.int16)[result.group]),
-            "members": pa.array(pop.members),
-            "weight": decimals(pop.weight, 4, np.ones(pop.households, bool))
-            if WEIGHT_SCALE == 10_000
-            else None,
-            "income": decimals(np.maximum(income, 0), 2, income >= 0),
-            "gross": decimals(result.gross_fen, 2, ok),
-            "assistance": decimals(result.gross_fen - result.paid_fen, 2, exact),
-            "paid": decimals(result.paid_fen, 2, exact),
-            "paid_low": decimals(result.paid_low_fen, 2, ok),
-            "paid_high": decimals(result.paid_fen, 2, ok),
-            "subsidy": decimals(np.maximum(result.subsidy_fen, 0), 2, result.subsidy_fen >= 0),
-            "burden": decimals(burden, 4, exact & (income > 0)),
-            "status": pa.array(names, type=pa.string()),
-            "standard": pa.array(standard, type=pa.string()),
-            "at_least": pa.array(at_least, type=pa.string()),
-        }
+    group = pa.array(result.group.astype(np.int32))
+
+    def per_group(values: list[str]) -> Any:
+        # One text per group, looked up by each household's group: a dictionary column.
+        return pa.DictionaryArray.from_arrays(group, pa.array(values, type=pa.string()))
+
+    status_names = pa.DictionaryArray.from_arrays(
+        pa.array(status.astype(np.int32)), pa.array(list(HOUSEHOLD_STATUS.values()), type=pa.string())
     )
+    labels = pop.labels
+    label_column = pa.array(labels) if labels.dtype.kind in "iu" else pa.array(labels.astype(str), type=pa.string())
+    columns = {
+        "household": label_column,
+        "region": per_group([g.region or g.query for g in groups]),
+        "year": pa.array(np.array([g.year for g in groups], dtype=np.int16)[result.group]),
+        "members": pa.array(pop.members),
+        "weight": decimals(pop.weight, 4, np.ones(pop.households, bool)),
+        "income": decimals(np.maximum(income, 0), 2, income >= 0),
+        "gross": decimals(result.gross_fen, 2, ok),
+        "assistance": decimals(result.gross_fen - result.paid_fen, 2, exact),
+        "paid": decimals(result.paid_fen, 2, exact),
+        "paid_low": decimals(result.paid_low_fen, 2, ok),
+        "paid_high": decimals(result.paid_fen, 2, ok),
+        "subsidy": decimals(np.maximum(result.subsidy_fen, 0), 2, result.subsidy_fen >= 0),
+        "burden": decimals(burden, 4, exact & (income > 0)),
+        "status": status_names,
+        "standard": per_group([g.standard_from or "" for g in groups]),
+        "at_least": per_group(["yes" if g.national_fallback else "" for g in groups]),
+    }
+    # Table.from_arrays: pa.table() would import pandas to check its argument.
+    return pa.Table.from_arrays(list(columns.values()), names=list(columns))

@@ -223,8 +223,9 @@ def from_columns(
     keep = ~run_bad[run_of_row]
     kept_runs = np.flatnonzero(~run_bad)
     new_run = np.cumsum(~run_bad) - 1
-    rows = np.flatnonzero(keep)
-    household = new_run[run_of_row[rows]]
+    everyone = bool(keep.all())
+    rows: Any = slice(None) if everyone else np.flatnonzero(keep)
+    household = run_of_row if everyone else new_run[run_of_row[rows]]
     member_columns = {
         "household": household,
         "age": age[rows],
@@ -238,7 +239,7 @@ def from_columns(
     h_starts = starts[kept_runs]
     runs = table.runs
     assert runs is not None
-    members = np.diff(np.append(runs, rows.size)).astype(np.int64)
+    members = np.diff(np.append(runs, len(table))).astype(np.int64)
     h_income = _sum_runs(income[rows], runs)
     h_given = _sum_runs((~no_income[rows]).astype(np.int64), runs)
     texts = label_texts if isinstance(label_texts, _Offset) else np.array(label_texts, dtype=object)

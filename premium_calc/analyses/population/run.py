@@ -21,7 +21,7 @@ from ...messages import Note
 from .columns import Population
 from .pricing import Group, PopulationResult, price_population
 from .summary import PopulationSummary, StandardUsed, summarise
-from .tally import EVERYTHING, GroupKey, IncomeRanks, Tally, per_capita_fen, rows_of
+from .tally import EVERYTHING, GroupKey, IncomeRanks, Rows, Tally, per_capita_fen, rows_of
 
 if TYPE_CHECKING:
     from ...ratebook.book import RateBook
@@ -83,43 +83,66 @@ def run_population(
     by_region: bool = True,
     on_priced: Callable[[PopulationResult], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    low_memory: bool = False,
 ) -> PopulationSummary:
     """Price a whole population and summarise it (see the module docstring). ``on_priced``
     receives every priced batch (to write per-household results); ``progress`` is called with
-    (pass number, households done)."""
+    (pass number, households done).
+
+    The source is read once: pass 1 prices every batch and keeps, per household, only what
+    pass 2 tallies (:class:`~.tally.Rows`, 64 bytes); pass 2 then tallies them. With
+    ``low_memory`` nothing is kept: pass 2 reads and prices the source again, so memory does
+    not grow with it (but for the income ranks of pass 1, 16 bytes a household)."""
     keys = GroupKeys(book, region, year, by_region)
     ranks = IncomeRanks()
+    groups: dict[GroupKey, Group] = {}
+    skipped: list[Any] = []
+    dropped = 0
+    kept: list[tuple[Rows, list[GroupKey], Any]] = []
     done = 0
     for pop in _batches(source):
         ranks.merge(rank_batch(keys, pop))
+        if not low_memory:
+            result = price_population(book, pop, region=region, year=year, tier=tier)
+            batch_keys, index = keys.of(pop) if by_region else ([], None)
+            kept.append((rows_of(result), batch_keys, index))
+            _record(result, groups, on_priced)
+            skipped.extend(pop.skipped)
+            dropped += pop.dropped_rows
         done += pop.households
         if progress is not None:
             progress(1, done)
     # With one group only, "everything" is that group: tally it once.
-    single = len([k for k in ranks.groups if k != EVERYTHING]) == 1
+    regional = [k for k in ranks.groups if k != EVERYTHING]
+    single = len(regional) == 1
     if single:
         keys.by_region = False
     tally = Tally()
-    groups: dict[GroupKey, Group] = {}
-    skipped: list[Any] = []
-    dropped = 0
     done = 0
-    for pop in _batches(source):
-        result = price_population(book, pop, region=region, year=year, tier=tier)
-        tally.merge(tally_batch(keys, result, ranks))
-        for g in result.groups:
-            groups.setdefault((g.region or g.query, g.year), g)
-        skipped.extend(pop.skipped)
-        dropped += pop.dropped_rows
-        if on_priced is not None:
-            on_priced(result)
-        done += pop.households
-        if progress is not None:
-            progress(2, done)
+    if low_memory:
+        for pop in _batches(source):
+            result = price_population(book, pop, region=region, year=year, tier=tier)
+            tally.merge(tally_batch(keys, result, ranks))
+            _record(result, groups, on_priced)
+            skipped.extend(pop.skipped)
+            dropped += pop.dropped_rows
+            done += pop.households
+            if progress is not None:
+                progress(2, done)
+    else:
+        for rows, batch_keys, index in kept:
+            tally.add(EVERYTHING, rows, ranks.cuts(EVERYTHING))
+            if keys.by_region:
+                for at, key in enumerate(batch_keys):
+                    tally.add(key, rows.take(index == at), ranks.cuts(key))
+            done += rows.members.shape[0]
+            if progress is not None:
+                progress(2, done)
+        kept.clear()
     if single:
-        (only,) = [k for k in ranks.groups if k != EVERYTHING]
+        (only,) = regional
         tally.groups[only] = tally.groups[EVERYTHING]
-        ranks.groups[only] = ranks.groups[EVERYTHING]
+        ranks.alias(only, EVERYTHING)
     return summarise(
         ranks,
         tally,
@@ -129,6 +152,15 @@ def run_population(
         standards=tuple(_standard(k, g) for k, g in sorted(groups.items())),
         names=_names(book, [k[0] for k in tally.groups if k != EVERYTHING]),
     )
+
+
+def _record(
+    result: PopulationResult, groups: dict[GroupKey, Group], on_priced: Callable[[PopulationResult], None] | None
+) -> None:
+    for g in result.groups:
+        groups.setdefault((g.region or g.query, g.year), g)
+    if on_priced is not None:
+        on_priced(result)
 
 
 def rank_batch(keys: GroupKeys, pop: Population) -> IncomeRanks:
@@ -191,11 +223,12 @@ def _notes(groups: dict[GroupKey, Group], skipped: list[Any], dropped: int) -> t
     return tuple(notes)
 
 
-def _names(book: RateBook, regions: list[str]) -> dict[str, Any]:
-    names: dict[str, Any] = {}
+def _names(book: RateBook, regions: list[str]) -> dict[str, dict[str, str]]:
+    names: dict[str, dict[str, str]] = {}
     for region in regions:
         try:
-            names[region] = book.region(region).data.region.name
+            name = book.region(region).data.region.name
         except PremiumCalcError:
             continue
+        names[region] = {"zh": name.zh, "en": name.en}
     return names

@@ -10,7 +10,7 @@ For when the user has no microdata. Every assumption is a catalog note (Chinese 
 * shape: the national quintiles of the same population of the year nearest the income year
   (rural: the NET-income quintiles of 2013), as ratios to the simple mean of the five, times ``M``;
 * per-capita income at a uniform rank ``u``: ``exp`` of the linear interpolation of the log knot
-  values at ranks 0.1, 0.3, ..., 0.9, flat beyond the ends; the knots are calibrated so that
+  values at ranks 0.1, 0.3, ..., 0.9, the end segments continued to ranks 0 and 1; the knots are calibrated so that
   each fifth of households (ranks 0-0.2, ...) has its scaled quintile mean;
 * household size by fifth: survey sizes by quintile times 2.62 / 3.10 (census 2020 / 2010), an
   integer drawn between floor and ceil so that the expected size matches;
@@ -224,8 +224,18 @@ def _parse(path: Path, stamp: tuple[int, int]) -> PopulationParameters:
 # --- the income curve ---------------------------------------------------------------------------
 
 
+def curve_knots(ranks: FloatArray, log_knots: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The curve's knots with the first and last segments continued to ranks 0 and 1 (so that
+    no two households share an income by construction, as a flat end would make them)."""
+    r, g = np.asarray(ranks, dtype=np.float64), np.asarray(log_knots, dtype=np.float64)
+    low = g[0] - (g[1] - g[0]) / (r[1] - r[0]) * r[0]
+    high = g[-1] + (g[-1] - g[-2]) / (r[-1] - r[-2]) * (1.0 - r[-1])
+    return np.concatenate(([0.0], r, [1.0])), np.concatenate(([low], g, [high]))
+
+
 def _fifth_means(ranks: FloatArray, log_knots: FloatArray) -> FloatArray:
     """Mean of exp(interp(u, ranks, log_knots)) over each fifth of u (exact, piece by piece)."""
+    ranks, log_knots = curve_knots(ranks, log_knots)
     points = np.union1d(_FIFTHS, ranks)
     logs = np.interp(points, ranks, log_knots)
     a, b = logs[:-1], logs[1:]
@@ -395,7 +405,8 @@ def _draw(
 ) -> dict[str, NDArray[Any]]:
     """The member columns, vectorised (draw order: rank, size, age band, age, sex)."""
     rank = rng.random(n)
-    per_capita = np.exp(np.interp(rank, np.asarray(ranks), np.log(knots)))
+    at, logs = curve_knots(np.asarray(ranks, dtype=np.float64), np.log(knots))
+    per_capita = np.exp(np.interp(rank, at, logs))
     fifth = np.minimum((rank * 5).astype(np.int64), 4)
     floor = np.floor(expected)
     size = (floor[fifth] + (rng.random(n) < (expected - floor)[fifth])).astype(np.int64)

@@ -85,31 +85,51 @@ MAX_PEOPLE_UNITS = 2**59
 
 @dataclass
 class IncomeRanks:
-    """People (weight units x members) by per-capita income, per group: pass 1."""
+    """People (weight units x members) by per-capita income, per group: pass 1. Parts are
+    kept as added and counted by value once, when the cuts are first asked for."""
 
-    groups: dict[GroupKey, tuple[NDArray[np.int64], NDArray[np.int64]]] = field(default_factory=dict)
+    parts: dict[GroupKey, list[tuple[NDArray[np.int64], NDArray[np.int64]]]] = field(default_factory=dict)
+    _merged: dict[GroupKey, tuple[NDArray[np.int64], NDArray[np.int64]]] = field(default_factory=dict)
+
+    @property
+    def groups(self) -> dict[GroupKey, list[tuple[NDArray[np.int64], NDArray[np.int64]]]]:
+        return self.parts
 
     def add(self, key: GroupKey, per_capita: NDArray[np.int64], people: NDArray[np.int64]) -> None:
         ranked = per_capita >= 0
-        part = _count_by_value(per_capita[ranked], people[ranked])
-        old = self.groups.get(key)
-        self.groups[key] = part if old is None else _merge(old, part)
+        self.parts.setdefault(key, []).append((per_capita[ranked], people[ranked]))
+        self._merged.pop(key, None)
 
     def merge(self, other: IncomeRanks) -> IncomeRanks:
-        for key, part in other.groups.items():
-            self.groups[key] = _merge(self.groups[key], part) if key in self.groups else part
+        for key, parts in other.parts.items():
+            self.parts.setdefault(key, []).extend(parts)
+            self._merged.pop(key, None)
         return self
+
+    def alias(self, key: GroupKey, same_as: GroupKey) -> None:
+        """``key`` has the same people as ``same_as`` (one group only): share its counts."""
+        self._merged[key] = self.counted(same_as)
+
+    def counted(self, key: GroupKey) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Distinct per-capita incomes of a group and the people at each."""
+        if key not in self._merged:
+            parts = self.parts.get(key, [])
+            values = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+            people = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
+            self._merged[key] = _count_by_value(values, people)
+        return self._merged[key]
 
     def cuts(self, key: GroupKey) -> NDArray[np.int64]:
         """The nine decile cut points of a group (per-capita fen): the k-th is the smallest
         income at which the people counted reach k/10 of all."""
-        values, counts = self.groups.get(key, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+        values, counts = self.counted(key)
         if not values.size:
             return np.zeros(0, dtype=np.int64)
         running = np.cumsum(counts) * DECILES
         total = int(running[-1]) // DECILES
         targets = np.arange(1, DECILES, dtype=np.int64) * total
-        return values[np.searchsorted(running, targets, side="left")]
+        cut: NDArray[np.int64] = values[np.searchsorted(running, targets, side="left")]
+        return cut
 
 
 def _count_by_value(
@@ -118,16 +138,11 @@ def _count_by_value(
     """Distinct values and the sum of counts of each (exact in int64)."""
     if int(counts.sum(dtype=np.float64)) >= MAX_PEOPLE_UNITS:
         raise OptionError("weight", Note("error.population_weights_too_large"))
-    distinct, inverse = np.unique(values, return_inverse=True)
-    summed = np.zeros(distinct.shape[0], dtype=np.int64)
-    np.add.at(summed, inverse.reshape(-1), counts)
-    return distinct, summed
-
-
-def _merge(
-    a: tuple[NDArray[np.int64], NDArray[np.int64]], b: tuple[NDArray[np.int64], NDArray[np.int64]]
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    return _count_by_value(np.concatenate([a[0], b[0]]), np.concatenate([a[1], b[1]]))
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1]))) if ordered.size else order
+    summed = np.add.reduceat(counts[order], starts) if ordered.size else np.zeros(0, np.int64)
+    return ordered[starts], summed.astype(np.int64)
 
 
 #: The money and people totals of a cell (each a Python int: fen x weight units, or units).

@@ -103,7 +103,8 @@ def distinct(values: Any) -> tuple[NDArray[np.int64], list[str]]:
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
     encoded = text.dictionary_encode()
-    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary.to_pylist()
+    indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))
+    return indices.astype(np.int64, copy=False), encoded.dictionary.to_pylist()
 
 
 class ValueReader:
@@ -296,19 +297,22 @@ class ValueReader:
             sex = {"male": MALE, "female": FEMALE}.get(m.sex or "", UNKNOWN_SEX)
             rows.append((int(m.student), int(m.college), int(m.employee), m.disability or 0, mask, sex))
             reasons.append(None)
-        table = np.array(rows or [(0, 0, 0, 0, 0, 0)], dtype=np.int64)[index]
         shown = arrow_text(values)
         for at, reason in enumerate(reasons):
             if reason is not None:
                 self.fail(np.flatnonzero(index == at), "flags", shown, reason)
-        return {
-            "student": table[:, 0].astype(bool),
-            "college": table[:, 1].astype(bool),
-            "employee": table[:, 2].astype(bool),
-            "disability": table[:, 3],
-            "groups": table[:, 4],
-            "flag_sex": table[:, 5],
-        }
+        table = rows or [(0, 0, 0, 0, 0, 0)]
+        # One small array per column over the distinct texts, looked up by each row's index.
+        out: dict[str, NDArray[Any]] = {}
+        for position, (name, dtype) in enumerate(_FLAG_COLUMNS):
+            out[name] = np.array([r[position] for r in table], dtype=dtype)[index]
+        return out
+
+
+_FLAG_COLUMNS = (
+    ("student", np.bool_), ("college", np.bool_), ("employee", np.bool_), ("disability", np.int8),
+    ("groups", np.int32), ("flag_sex", np.int8),
+)  # fmt: skip
 
 
 _INT = re.compile(r"^[+-]?\d{1,12}$")
