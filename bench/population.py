@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from population_baselines import (  # noqa: E402
+from population_baselines import (
     CASES,
     make_columns,
     member_table,
@@ -38,8 +38,8 @@ from population_baselines import (  # noqa: E402
     plain_numpy_kernel,
 )
 
-from premium_calc.household.batch import MemberTable, price_batch  # noqa: E402
-from premium_calc.ratebook.book import RateBook  # noqa: E402
+from premium_calc.household.batch import MemberTable, price_batch
+from premium_calc.ratebook.book import RateBook
 
 
 def best(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -62,8 +62,8 @@ def kernels(households: int, openfisca: bool) -> None:
     for case, (region, year) in CASES.items():
         schedule = book.schedule(region, year)
         table = member_table(cols, late=schedule.late is not None)
-        table = MemberTable.from_arrays({name: getattr(table, name) for name in (
-            "household", "age", "sex", "student", "college", "employee", "disability", "groups", "late")})  # fmt: skip
+        names = ("household", "age", "sex", "student", "college", "employee", "disability", "groups", "late")
+        table = MemberTable.from_arrays({name: getattr(table, name) for name in names})
         engine = best(lambda: price_batch(schedule, table))  # noqa: B023
 
         def fresh() -> object:
@@ -75,7 +75,9 @@ def kernels(households: int, openfisca: bool) -> None:
         if schedule.late is None:
             plain_cols["late"] = np.zeros_like(cols["late"])
         plain = best(lambda: plain_numpy_kernel(case, plain_cols))  # noqa: B023
-        same = np.array_equal(plain_numpy_kernel(case, plain_cols), price_batch(schedule, table).household_paid_fen)
+        same = np.array_equal(
+            plain_numpy_kernel(case, plain_cols), price_batch(schedule, table).household_paid_fen
+        )
         engine_rates.append(households / engine)
         print(
             f"{case:<14}{households / engine / 1e6:>11.1f} M/s{households / with_code / 1e6:>11.1f} M/s"
@@ -131,7 +133,9 @@ def run_measured(args: list[str]) -> tuple[float, float]:
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     if status != 0:
-        raise SystemExit(f"{' '.join(args)} failed: {process.stderr.read().decode() if process.stderr else ''}")
+        raise SystemExit(
+            f"{' '.join(args)} failed: {process.stderr.read().decode() if process.stderr else ''}"
+        )
     return seconds, usage.ru_maxrss / 1024
 
 
@@ -165,7 +169,9 @@ def files(households: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--no-openfisca", action="store_true")
     parser.add_argument("--no-files", action="store_true")

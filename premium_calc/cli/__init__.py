@@ -11,8 +11,8 @@ from __future__ import annotations
 from . import batch as _batch  # noqa: F401
 from . import calc as _calc  # noqa: F401
 from . import coverage as _coverage  # noqa: F401
-from . import population as _population  # noqa: F401
 from . import history as _history  # noqa: F401
+from . import population as _population  # noqa: F401
 from . import rates as _rates  # noqa: F401
 from ._common import app
 

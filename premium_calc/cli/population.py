@@ -21,6 +21,7 @@ from ._common import (
     app,
     console,
     echo_json,
+    fail,
     get_book,
     short_help,
     user_errors,
@@ -153,23 +154,35 @@ def population(
             _show(summary, notes, json_out, lang.value, quintiles)
             return
 
-    writer = _writer(out)
-    with _progress(quiet or json_out) as bar:
-        summary = run_population(
-            book,
-            source,
-            region=region,
-            year=coverage,
-            tier=tier,
-            thresholds=limits,
-            min_cell=min_cell,
-            by_region=by_region,
-            on_priced=writer.write_result if writer is not None else None,
-            progress=bar,
-            low_memory=low_memory,
-        )
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        writer = None
+        if out is not None:
+            from ..analyses.population.output import open_writer
+
+            writer = _Writer(stack.enter_context(open_writer(out)))
+        progress = _progress(quiet or json_out)
+        bar = stack.enter_context(progress)
+        if isinstance(source, _FileSource) and bar is not None:
+            source.on_batch = progress.file_batch
+        try:
+            summary = run_population(
+                book,
+                source,
+                region=region,
+                year=coverage,
+                tier=tier,
+                thresholds=limits,
+                min_cell=min_cell,
+                by_region=by_region,
+                on_priced=writer.write_result if writer is not None else None,
+                progress=bar,
+                low_memory=low_memory,
+            )
+        except OSError as exc:  # writing the results (a full disk): the old file is kept
+            fail(tr("cli.cannot_write", lang.value, path=out, reason=exc.strerror or exc), lang=lang.value)
     if writer is not None:
-        writer.close()
         typer.echo(tr("cli.households_written", lang.value, count=writer.rows, path=out), err=True)
     if isinstance(source, _FileSource):
         notes.extend(s.reason for s in source.skipped_lines())
@@ -204,6 +217,7 @@ class _FileSource:
         self.path, self.columns, self.encoding, self.batch_rows = path, columns, encoding, batch_rows
         self.year, self.region = year, region
         self._skipped: list[Any] = []
+        self.on_batch: Any = None  # called with each file batch (the progress bar)
 
     def __call__(self) -> Iterator[Population]:
         from ..analyses.population.columns import from_columns
@@ -213,12 +227,14 @@ class _FileSource:
             self.path, columns=self.columns, encoding=self.encoding, batch_rows=self.batch_rows
         )
         for batch in reader:
+            if self.on_batch is not None:
+                self.on_batch(batch)
             yield from_columns(
                 batch.table,
                 year=self.year,
                 region=self.region,
                 where=str(self.path),
-                first_line=batch.first_line if batch.kind == "line" else None,
+                lines=batch.lines if batch.kind == "line" else None,
                 skip_bad=True,
             )
         self._skipped = list(reader.skipped)
@@ -234,27 +250,18 @@ def _file_source(
 
 
 class _Writer:
-    def __init__(self, path: Path) -> None:
-        from ..analyses.population.files import open_writer
+    """Per-household results, batch by batch, into an atomic writer."""
 
-        self.path = path
+    def __init__(self, sink: Any) -> None:
+        self.sink = sink
         self.rows = 0
-        self._context = open_writer(path)
-        self._writer = self._context.__enter__()
 
     def write_result(self, result: PopulationResult) -> None:
         from ..render.population_rows import household_table
 
         table = household_table(result)
-        self._writer.write(table)
+        self.sink.write(table)
         self.rows += table.num_rows
-
-    def close(self) -> None:
-        self._context.__exit__(None, None, None)
-
-
-def _writer(out: Path | None) -> _Writer | None:
-    return _Writer(out) if out is not None else None
 
 
 class _progress:
@@ -263,6 +270,7 @@ class _progress:
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet or not sys.stderr.isatty()
         self.bar: Any = None
+        self._file_task: Any = None
 
     def __enter__(self) -> Any:
         if self.quiet:
@@ -288,6 +296,17 @@ class _progress:
             self.bar.update(tasks[step], completed=done)
 
         return update
+
+    def file_batch(self, batch: Any) -> None:
+        """How far into the file: bytes (CSV) or rows (Parquet) of the file's own size."""
+        if self.bar is None:
+            return
+        if self._file_task is None:
+            self._file_task = self.bar.add_task(tr("cli.progress.reading", LANG), total=None)
+        by_bytes = bool(batch.bytes_total)
+        done = batch.bytes_done if by_bytes else batch.rows_done
+        total = batch.bytes_total if by_bytes else batch.rows_total
+        self.bar.update(self._file_task, completed=done, total=total)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

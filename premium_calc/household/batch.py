@@ -74,7 +74,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ASSIST_UNKNOWN", "EMPLOYEE", "GROUP_BITS", "LATE", "MAX_AGE", "NEEDS_BIRTH_DATE", "NEEDS_SEX",
     "NO_AMOUNT", "NO_DATE", "OK", "STATUS_NAMES", "BatchResult", "MemberRow", "MemberTable",
-    "fen_to_yuan", "member_row", "price_batch", "to_fen",
+    "fen_to_yuan", "member_row", "price_batch", "run_sums", "to_fen",
 ]  # fmt: skip
 
 
@@ -226,11 +226,11 @@ def _households_compiled(table: MemberTable, compiled: CompiledSchedule) -> Batc
     # ones (household totals below 2**31 fen, checked above; the running totals may wrap
     # around in int64, their differences do not).
     money = out.gross | (out.paid << 32)
-    both = _run_sums(money[key], starts)
+    both = run_sums(money[key], starts)
     h_gross, h_paid = both & 0xFFFFFFFF, both >> 32
     if bool(out.bad.any()):
         flags = out.paid_low | (out.bad.astype(np.int64) << 32) | (out.unpriced.astype(np.int64) << 48)
-        more = _run_sums(flags[key], starts)
+        more = run_sums(flags[key], starts)
         h_low = more & 0xFFFFFFFF
         h_bad, h_unpriced = (more >> 32) & 0xFFFF, more >> 48
         valid, bounded = h_bad == 0, (h_bad > 0) & (h_unpriced == 0)
@@ -272,7 +272,7 @@ def _households(table: MemberTable, members: Outcomes | _Lookup) -> BatchResult:
         count = np.diff(np.append(starts, len(table))).astype(np.int64)
 
         def total(values: NDArray[Any]) -> IntArray:
-            return _run_sums(values, starts)
+            return run_sums(values, starts)
 
     h_paid = total(paid)
     h_bad = total(bad)
@@ -289,7 +289,7 @@ def _households(table: MemberTable, members: Outcomes | _Lookup) -> BatchResult:
     )
 
 
-def _run_sums(values: NDArray[Any], starts: IntArray) -> IntArray:
+def run_sums(values: NDArray[Any], starts: IntArray) -> IntArray:
     """Sums over the runs beginning at ``starts``: running totals read at each run's last
     member, differenced (exact in int64; one pass, faster than np.add.reduceat over many
     short runs)."""

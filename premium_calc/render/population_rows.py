@@ -55,7 +55,9 @@ def household_table(result: PopulationResult) -> Any:
         pa.array(status.astype(np.int32)), pa.array(list(HOUSEHOLD_STATUS.values()), type=pa.string())
     )
     labels = pop.labels
-    label_column = pa.array(labels) if labels.dtype.kind in "iu" else pa.array(labels.astype(str), type=pa.string())
+    label_column = (
+        pa.array(labels) if labels.dtype.kind in "iu" else pa.array(labels.astype(str), type=pa.string())
+    )
     columns = {
         "household": label_column,
         "region": per_group([g.region or g.query for g in groups]),

@@ -134,10 +134,12 @@ def from_columns(
     where: str = "",
     first_line: int | None = None,
     skip_bad: bool = False,
+    lines: NDArray[np.int64] | None = None,
 ) -> Population:
     """Members from columns (see the module docstring). ``year`` and ``region`` stand in
     where there is no such column (or an empty value); ``where`` and ``first_line`` name the
-    file and the line of the first row in messages; ``skip_bad`` drops the households of rows
+    file and the line of the first row in messages (``lines``: the line of every row, where
+    rows were skipped on the way); ``skip_bad`` drops the households of rows
     that cannot be read (and lists them) instead of raising."""
     columns = as_columns(data)
 
@@ -154,7 +156,7 @@ def from_columns(
     for name, length in lengths.items():
         if length != n:
             raise refuse(Note("error.column_length", column=name, got=length, expected=n))
-    r = ValueReader(n, skip_bad=skip_bad, where=where, first_line=first_line)
+    r = ValueReader(n, skip_bad=skip_bad, where=where, first_line=first_line, lines=lines)
 
     label_index, label_texts = _labels(r, columns["household"])
     years = (

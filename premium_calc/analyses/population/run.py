@@ -155,7 +155,9 @@ def run_population(
 
 
 def _record(
-    result: PopulationResult, groups: dict[GroupKey, Group], on_priced: Callable[[PopulationResult], None] | None
+    result: PopulationResult,
+    groups: dict[GroupKey, Group],
+    on_priced: Callable[[PopulationResult], None] | None,
 ) -> None:
     for g in result.groups:
         groups.setdefault((g.region or g.query, g.year), g)

@@ -70,7 +70,7 @@ class Cell(Frozen):
 class GroupSummary(Frozen):
     region: str  # "" for everything
     year: int  # 0 for everything
-    name: Any = None  # the region's name (zh, en), where it is a rate region
+    name: dict[str, str] | None = None  # the region's name {"zh": ..., "en": ...}, if a rate region
     whole: Cell
     deciles: tuple[Cell, ...]
     quintiles: tuple[Cell, ...]

@@ -10,8 +10,8 @@ For when the user has no microdata. Every assumption is a catalog note (Chinese 
 * shape: the national quintiles of the same population of the year nearest the income year
   (rural: the NET-income quintiles of 2013), as ratios to the simple mean of the five, times ``M``;
 * per-capita income at a uniform rank ``u``: ``exp`` of the linear interpolation of the log knot
-  values at ranks 0.1, 0.3, ..., 0.9, the end segments continued to ranks 0 and 1; the knots are calibrated so that
-  each fifth of households (ranks 0-0.2, ...) has its scaled quintile mean;
+  values at ranks 0.1, 0.3, ..., 0.9, the end segments continued to ranks 0 and 1; the knots are
+  calibrated so that each fifth of households (ranks 0-0.2, ...) has its scaled quintile mean;
 * household size by fifth: survey sizes by quintile times 2.62 / 3.10 (census 2020 / 2010), an
   integer drawn between floor and ceil so that the expected size matches;
 * ages: census shares of age bands, uniform within a band; sex: half and half.

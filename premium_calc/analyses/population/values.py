@@ -110,16 +110,28 @@ def distinct(values: Any) -> tuple[NDArray[np.int64], list[str]]:
 class ValueReader:
     """Converts columns, collecting bad values (or raising at the first)."""
 
-    def __init__(self, n: int, *, skip_bad: bool, where: str, first_line: int | None) -> None:
+    def __init__(
+        self,
+        n: int,
+        *,
+        skip_bad: bool,
+        where: str,
+        first_line: int | None,
+        lines: NDArray[np.int64] | None = None,
+    ) -> None:
         self.n = n
         self.skip_bad = skip_bad
         self.where = where
         self.first_line = first_line
+        self.lines = lines
         self.bad = np.zeros(n, dtype=bool)
         self.bad_count = 0
         self.skipped: list[SkippedRow] = []
 
     def place(self, row: int) -> str:
+        if self.lines is not None:
+            line = int(self.lines[row])
+            return f"{self.where}:{line}" if self.where else f"line {line}"
         if self.first_line is not None:
             return f"{self.where}:{self.first_line + row}" if self.where else f"line {self.first_line + row}"
         return f"{self.where}: row {row}" if self.where else f"row {row}"
