@@ -20,6 +20,13 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .analyses.population.columns import Population as Population
+    from .analyses.population.columns import from_columns as from_columns
+    from .analyses.population.pricing import PopulationResult as PopulationResult
+    from .analyses.population.pricing import price_population as price_population
+    from .analyses.population.run import run_population as run_population
+    from .analyses.population.summary import PopulationSummary as PopulationSummary
+    from .analyses.population.synthetic import synthetic_population as synthetic_population
     from .errors import (
         AmbiguousRegionError as AmbiguousRegionError,
     )
@@ -65,6 +72,8 @@ if TYPE_CHECKING:
     from .errors import (
         YearNotCoveredError as YearNotCoveredError,
     )
+    from .household.batch import BatchResult as BatchResult
+    from .household.batch import price_batch as price_batch
     from .household.burden import (
         DEFAULT_THRESHOLDS as DEFAULT_THRESHOLDS,
     )
@@ -83,6 +92,7 @@ if TYPE_CHECKING:
     from .household.burden import (
         measure_burden as measure_burden,
     )
+    from .household.member_table import MemberTable as MemberTable
     from .household.members import (
         Household as Household,
     )
@@ -169,6 +179,18 @@ _EXPORTS: dict[str, str] = {
     "Burden": "household.burden",
     "ThresholdCheck": "household.burden",
     "DEFAULT_THRESHOLDS": "household.burden",
+    # many households at once (vectorised, integer fen)
+    "MemberTable": "household.member_table",
+    "BatchResult": "household.batch",
+    "price_batch": "household.batch",
+    # populations
+    "Population": "analyses.population.columns",
+    "from_columns": "analyses.population.columns",
+    "PopulationResult": "analyses.population.pricing",
+    "price_population": "analyses.population.pricing",
+    "PopulationSummary": "analyses.population.summary",
+    "run_population": "analyses.population.run",
+    "synthetic_population": "analyses.population.synthetic",
     # income statistics
     "IncomeStats": "ratebook.income",
     "IncomeFigure": "ratebook.income",

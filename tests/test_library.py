@@ -62,6 +62,9 @@ PUBLIC = [
     "UnknownCategoryError", "UnknownRegionError", "YearNotCoveredError", "__version__", "assess",
     "build_household", "calculate", "data_version", "household_json_schema", "load_household_file",
     "measure_burden", "parse_member", "rate_file_json_schema", "result_json_schema",
+    # populations (issue 14)
+    "BatchResult", "MemberTable", "Population", "PopulationResult", "PopulationSummary", "from_columns",
+    "price_batch", "price_population", "run_population", "synthetic_population",
 ]
 
 

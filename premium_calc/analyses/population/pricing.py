@@ -91,6 +91,34 @@ class PopulationResult:
             "status": self.status,
         }
 
+    def to_arrow(self) -> Any:
+        """:meth:`household_columns` as an Arrow table (money in integer fen, -1 where unknown)."""
+        import pyarrow as pa
+
+        columns = self.household_columns()
+        return pa.Table.from_arrays([pa.array(v) for v in columns.values()], names=list(columns))
+
+    def to_pandas(self) -> Any:
+        """:meth:`household_columns` as a pandas DataFrame (needs pandas)."""
+        return self.to_arrow().to_pandas()
+
+    def member_columns(self) -> dict[str, NDArray[Any]]:
+        """One entry per member, in the population's order: household (index), category
+        (index into its group's schedule, -1 none), status (the engine's codes), gross, paid
+        (at most) and least paid, in fen; members of groups without a standard are -1."""
+        n = len(self.population.table)
+        out = {name: np.full(n, -1, dtype=np.int64) for name in ("category", "status", "gross_fen", "paid_fen",
+                                                                  "paid_low_fen")}  # fmt: skip
+        for rows, batch in zip(self.member_rows, self.batches, strict=True):
+            if batch is None:
+                continue
+            out["category"][rows] = batch.category
+            out["status"][rows] = batch.status
+            out["gross_fen"][rows] = batch.gross_fen
+            out["paid_fen"][rows] = batch.paid_fen
+            out["paid_low_fen"][rows] = batch.paid_low_fen
+        return {"household": self.population.table.household, **out}
+
 
 def price_population(
     book: RateBook,
