@@ -107,8 +107,8 @@ class PopulationResult:
         (index into its group's schedule, -1 none), status (the engine's codes), gross, paid
         (at most) and least paid, in fen; members of groups without a standard are -1."""
         n = len(self.population.table)
-        out = {name: np.full(n, -1, dtype=np.int64) for name in ("category", "status", "gross_fen", "paid_fen",
-                                                                  "paid_low_fen")}  # fmt: skip
+        names = ("category", "status", "gross_fen", "paid_fen", "paid_low_fen")
+        out = {name: np.full(n, -1, dtype=np.int64) for name in names}
         for rows, batch in zip(self.member_rows, self.batches, strict=True):
             if batch is None:
                 continue
