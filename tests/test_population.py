@@ -335,3 +335,11 @@ def test_dask_engine_gives_the_same_summary(tmp_path: Path) -> None:
     with cluster, distributed.Client(cluster) as client:
         remote = run_dask(BOOK, path, region="cn/guizhou", year=2026, thresholds=thresholds, scheduler=client)
     assert json.loads(remote.model_dump_json()) == json.loads(local.model_dump_json())
+
+
+def test_batch_refuses_columns_it_would_ignore(tmp_path: Path) -> None:
+    survey = tmp_path / "survey.csv"
+    survey.write_text("household,region,weight,age\n1,湖南,2,40\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(survey), "-r", "湖南", "-y", "2026"])
+    assert result.exit_code == 2
+    assert "region, weight column" in result.stderr and "premium-calc population" in result.stderr

@@ -1,5 +1,4 @@
-"""Survey files: one CSV row per member in, a :class:`~premium_calc.household.batch.MemberTable` out.
-"""
+"""Survey files: one CSV row per member in, a :class:`~premium_calc.household.batch.MemberTable` out."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from .parsing import parse_member
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
-
 
     BoolArray = NDArray[np.bool_]
     IntArray = NDArray[np.int64]
@@ -48,9 +46,7 @@ class SurveyFile:
 CSV_COLUMNS = ("household", "age", "birth_date", "sex", "flags", "income")
 
 
-def read_survey_csv(
-    path: str, year: int, *, late: bool = False, progress: Any = None
-) -> SurveyFile:
+def read_survey_csv(path: str, year: int, *, late: bool = False, progress: Any = None) -> SurveyFile:
     """Read members from CSV: ``household,age,sex,flags,income`` (``birth_date`` optional).
 
     One row per member; ``household`` is any label; ``flags`` are the ``--member`` flags
@@ -75,6 +71,12 @@ def read_survey_csv(
         if missing or ("age" not in fields and "birth_date" not in fields):
             got = ", ".join(fields) or Note("error.no_header")
             raise HouseholdError(Note("error.survey_header", got=got), file=path)
+        per_household = [c for c in ("region", "year", "weight") if c in fields]
+        if per_household:
+            # batch prices one region and year, unweighted: never ignore such a column silently.
+            raise HouseholdError(
+                Note("error.survey_use_population", columns=", ".join(per_household)), file=path
+            )
         for line, row in enumerate(reader, start=2):
             where = f"{path}:{line}"
             head = (row.get("birth_date") or "").strip() or (row.get("age") or "").strip()
