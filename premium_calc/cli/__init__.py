@@ -18,11 +18,12 @@ from ._common import app
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: every usage error in one line, exit 2 (see :mod:`.usage`)."""
     from .encoding import safe_streams
+    from .usage import run
 
     safe_streams()
-    app()
+    run(app)
 
 
 __all__ = ["app", "main"]

@@ -43,10 +43,12 @@ def parse_thresholds(raw: str | None) -> list[Decimal]:
     for part in raw.split(","):
         text = part.strip()
         try:
-            value = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-        except InvalidOperation:
-            not_a_number = Note("error.threshold_not_a_number", value=repr(text))
-            raise OptionError("--thresholds", not_a_number) from None
+            value = Decimal(text.rstrip("%")[:40]) / (100 if text.endswith("%") else 1)
+        except (InvalidOperation, ArithmeticError):
+            value = Decimal("NaN")
+        if not value.is_finite():
+            not_a_number = Note("error.threshold_not_a_number", value=repr(text[:40]))
+            raise OptionError("--thresholds", not_a_number)
         if not 0 < value < 1:
             raise OptionError("--thresholds", Note("error.threshold_out_of_range", value=repr(text)))
         out.append(value)

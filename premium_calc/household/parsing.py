@@ -234,21 +234,24 @@ def _not_an_amount(income: object) -> Note:
     return Note("error.income_not_an_amount", value=repr(income))
 
 
+#: The largest household file read (a household of a hundred members is a few KiB).
+HOUSEHOLD_FILE_BYTES = 1 * 2**20
+
+
 def load_household_file(path: Path | str) -> HouseholdFile:
     """Read a household from a ``.toml`` or ``.json`` file."""
+    from ..ratefiles.reading import read_limited_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise HouseholdError(Note("error.cannot_read", reason=exc.strerror or exc), file=str(p)) from None
-    except UnicodeDecodeError:
-        raise HouseholdError(Note("error.not_utf8"), file=str(p)) from None
+    text = read_limited_text(p, lambda note: HouseholdError(note, file=str(p)), limit=HOUSEHOLD_FILE_BYTES)
     data: Any
     try:
         if p.suffix.lower() == ".json":
             data = json.loads(text, parse_float=Decimal)
         else:
             data = tomllib.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise HouseholdError(Note("error.nested_too_deeply"), file=str(p)) from None
     except json.JSONDecodeError as exc:
         _full_width(text, exc.lineno, p, toml=False)
         invalid = Note("error.invalid_json", line=exc.lineno, detail=exc.msg)

@@ -18,14 +18,16 @@ _FIRST_YEAR = re.compile(r"^\s*\[\[\s*year\s*\]\]", re.MULTILINE)
 
 def _header(path: Path) -> dict[str, object] | None:
     """The TOML before a rate file's first ``[[year]]`` (``None`` if it cannot be read)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    from ..ratefiles.reading import read_limited_text
+
+    try:  # never blocks on a FIFO, never reads a huge file
+        text = read_limited_text(path, ValueError)
+    except ValueError:
         return None
     match = _FIRST_YEAR.search(text)
     try:
         head: dict[str, object] = tomllib.loads(text[: match.start()] if match else text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return None
     return head
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -59,19 +59,54 @@ def data_version(rates_dir: Path | None = None) -> str:
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
+#: The largest rate, statistics or household file read (a rate file is a few dozen KiB).
+MAX_FILE_BYTES = 4 * 2**20
+
+
+def read_limited_text(path: Path, fail: Callable[[Note], Exception], *, limit: int = MAX_FILE_BYTES) -> str:
+    """A regular UTF-8 text file of at most ``limit`` bytes; anything else (a device, a FIFO,
+    a directory, a file too large, bytes that are not UTF-8) raises ``fail(note)``. Never
+    blocks and never reads more than ``limit + 1`` bytes."""
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise fail(Note("error.cannot_read", reason=exc.strerror or exc)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise fail(Note("error.is_directory"))
+    if not stat.S_ISREG(info.st_mode):
+        raise fail(Note("error.not_regular_file"))
+    if info.st_size > limit:
+        raise fail(Note("error.file_too_large", size=info.st_size, limit=limit))
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise fail(Note("error.cannot_read", reason=exc.strerror or exc)) from None
+    if len(raw) > limit:
+        raise fail(Note("error.file_too_large", size=len(raw), limit=limit))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise fail(Note("error.not_utf8")) from None
+
+
+def parse_toml(text: str, **options: Any) -> dict[str, Any]:
+    """tomllib.loads, with nesting too deep for the parser reported as a TOMLDecodeError."""
+    try:
+        data: dict[str, Any] = tomllib.loads(text, **options)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("nested too deeply") from None
+    return data
+
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file with exact decimals; syntax errors become RateFileError with a line."""
+    text = read_limited_text(path, lambda note: RateFileError(path, note, rule="file"))
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        unreadable = Note("error.cannot_read", reason=exc.strerror or exc)
-        raise RateFileError(path, unreadable, rule="file") from None
-    except UnicodeDecodeError:
-        raise RateFileError(path, Note("error.not_utf8"), rule="file") from None
-    try:
-        data: dict[str, Any] = tomllib.loads(text, parse_float=Decimal)
-        return data
+        return parse_toml(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         pos = _TOML_POS.search(msg)

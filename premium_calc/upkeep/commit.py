@@ -131,7 +131,7 @@ def _coverages(text: str) -> list[object]:
     """The coverage year of each ``[[year]]`` entry of a text (to match problems across edits)."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return []
     years = data.get("year")
     if not isinstance(years, list):

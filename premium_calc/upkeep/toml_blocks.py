@@ -66,7 +66,7 @@ def year_blocks(text: str, region: Region, path: Path) -> YearBlocks:
     for i, entry in enumerate(region.data.year):
         try:
             parsed = tomllib.loads(blocks.text(i))
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             raise _cannot_locate(path, i) from None
         years = parsed.get("year")
         if not isinstance(years, list) or len(years) != 1 or years[0].get("coverage") != entry.coverage:

@@ -1,0 +1,68 @@
+"""Bad input gets one clear line and exit 2, never a traceback, a hang or a huge read."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from premium_calc import HouseholdError, load_household_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8", "PREMIUM_CALC_LANG": "en"}
+    return subprocess.run(
+        [sys.executable, "-m", "premium_calc", *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["calc", "--bogus"], "error: python -m premium_calc calc: No such option: --bogus (see -h)"),
+        (["calc", "-y", "abc"], "'--year' / '-y': expected a whole number (see -h)"),
+        (["calc", "-y", "abc", "--lang", "zh"], "'--year' / '-y' 的值不对：应为整数"),
+        (["calc", "--bogus", "--lang=zh"], "没有这个选项：--bogus"),
+        (["calc", "--member"], "requires an argument"),
+        (["calc", "-r", "湖南", "-y", "2026", "--member", "40", "--thresholds", "nan"], "'nan' is not a number"),
+        (["calc", "-r", "湖南", "-y", "2026", "--member", "40", "--thresholds", "5%,NaN"], "'NaN' is not a number"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args: list[str], expected: str) -> None:
+    result = cli(*args)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert result.stderr.count("\n") == 1  # one line
+    assert "Traceback" not in result.stderr
+
+
+def test_a_negative_value_is_a_value_not_an_option(tmp_path: Path) -> None:
+    result = cli("rates", "set", "cn/hunan", "2026", "subsidy", "-5", "--rates-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert "subsidy = '-5': not an amount" in result.stderr
+
+
+def test_household_files_that_are_not_files(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"#" * (2 * 2**20))
+    nested = tmp_path / "nested.json"
+    nested.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    cases = [
+        (fifo, "is not a regular file"),
+        (Path("/dev/zero"), "is not a regular file"),
+        (tmp_path, "is a directory"),
+        (huge, "more than the 1048576 bytes allowed"),
+        (nested, "nested too deeply"),
+    ]
+    for path, message in cases:
+        with pytest.raises(HouseholdError, match=message):
+            load_household_file(path)
+    result = cli("calc", "-y", "2026", "--household", str(fifo), timeout=20)  # returns: never blocks
+    assert result.returncode == 2 and "is not a regular file" in result.stderr
