@@ -294,8 +294,8 @@ def test_invalid_edit_changes_nothing_and_says_why(
     [
         (
             ("subsidy", "abc"),
-            "subsidy = 'abc': not an amount (expected yuan, at most two decimals, such as 400 or"
-            " 538.36)",
+            "subsidy = 'abc': not an amount (expected yuan from 0 to 100000, at most two decimals, such"
+            " as 400 or 538.36)",
         ),
         (("subsidy", "-5"), "subsidy = '-5': not an amount"),
         (("subsidy", "1.234"), "subsidy = '1.234': not an amount"),

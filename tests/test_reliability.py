@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8", "PREMIUM_CALC_LANG": "en"}
     return subprocess.run(
-        [sys.executable, "-m", "premium_calc", *args], capture_output=True, text=True, env=env, timeout=timeout
+        [sys.executable, "-m", "premium_calc", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
     )
 
 
@@ -29,8 +33,14 @@ def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         (["calc", "-y", "abc", "--lang", "zh"], "'--year' / '-y' 的值不对：应为整数"),
         (["calc", "--bogus", "--lang=zh"], "没有这个选项：--bogus"),
         (["calc", "--member"], "requires an argument"),
-        (["calc", "-r", "湖南", "-y", "2026", "--member", "40", "--thresholds", "nan"], "'nan' is not a number"),
-        (["calc", "-r", "湖南", "-y", "2026", "--member", "40", "--thresholds", "5%,NaN"], "'NaN' is not a number"),
+        (
+            ["calc", "-r", "湖南", "-y", "2026", "--member", "40", "--thresholds", "nan"],
+            "'nan' is not a number",
+        ),
+        (
+            ["calc", "-r", "湖南", "-y", "2026", "--member", "40", "--thresholds", "5%,NaN"],
+            "'NaN' is not a number",
+        ),
     ],
 )
 def test_usage_errors_are_one_line_exit_2(args: list[str], expected: str) -> None:
@@ -66,3 +76,43 @@ def test_household_files_that_are_not_files(tmp_path: Path) -> None:
             load_household_file(path)
     result = cli("calc", "-y", "2026", "--household", str(fifo), timeout=20)  # returns: never blocks
     assert result.returncode == 2 and "is not a regular file" in result.stderr
+
+
+def _overlay(tmp_path: Path, old: str, new: str) -> Path:
+    from premium_calc.ratefiles.reading import bundled_rates_dir
+
+    (tmp_path / "cn").mkdir()
+    text = (bundled_rates_dir() / "cn" / "hunan.toml").read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / "cn" / "hunan.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("value", ["1e30", "9e999999", "100000.01", "1e400"])
+def test_implausible_amounts_in_rate_files_are_refused_with_their_line(tmp_path: Path, value: str) -> None:
+    rates = _overlay(tmp_path, "individual = 400", f"individual = {value}")
+    result = cli("calc", "-r", "湖南", "-y", "2026", "--member", "40", "--rates-dir", str(rates))
+    assert result.returncode == 2
+    assert "hunan.toml:" in result.stderr and "less than or equal to 100000" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["set", "cn/hunan", "2026", "subsidy", "1e30"], "not an amount (expected yuan from 0 to 100000"),
+        (["set", "cn/hunan", "2026", "subsidy", "1" * 40], "not an amount"),
+        (["new-year", "cn/hunan", "--from", "2026", "--year", "12026"], "--year 12026: expected a coverage"),
+        (["new-year", "cn/hunan", "--from", "2026", "--year", "2027", "--bump", "subsidy=+" + "9" * 31 + "%"],
+         "larger than the plausible limit"),
+    ],
+)  # fmt: skip
+def test_implausible_edits_are_refused_and_nothing_is_written(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    rates = _overlay(tmp_path, "individual = 400", "individual = 400")
+    before = (rates / "cn" / "hunan.toml").read_bytes()
+    result = cli("rates", *args, "--rates-dir", str(rates), "--source", "https://example.cn/notice")
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert (rates / "cn" / "hunan.toml").read_bytes() == before

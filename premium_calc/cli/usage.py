@@ -86,6 +86,8 @@ def _exceptions() -> Any:
 
 
 def run(app: Any) -> None:
+    import typer
+
     from ._common import current_language
 
     errors = _exceptions()
@@ -96,8 +98,8 @@ def run(app: Any) -> None:
     except errors.UsageError as exc:
         print(usage_text(exc, _language(argv) or str(current_language().value)), file=sys.stderr)
         sys.exit(2)
-    except errors.Abort:
+    except typer.Abort:
         sys.exit(130)
-    except errors.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

@@ -5,14 +5,19 @@ population, quintiles and medians, each row with its measure (net before 2013, d
 
 from __future__ import annotations
 
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from pydantic import (
+    BeforeValidator,
     Field,
 )
 
 from .._frozen import Frozen
-from .model import Money, Source
+from .model import Source, _to_decimal
+
+#: Per-capita income in yuan a year: at most ten million (the richest quintile is ~100,000).
+Money = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, le=10_000_000, decimal_places=2)]
 
 Measure = Literal["disposable", "net"]
 

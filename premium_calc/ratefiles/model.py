@@ -99,15 +99,21 @@ def _to_rate(value: object) -> object:
     if isinstance(value, str) and value.strip().endswith("%"):
         try:
             return Decimal(value.strip()[:-1]) / 100
-        except InvalidOperation:
+        except ArithmeticError:  # InvalidOperation, Overflow (1e999999999%)
             return value
     return _to_decimal(value)
 
 
-Money = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, decimal_places=2)]
+#: The largest amount a rate file may hold, in yuan: above any premium, subsidy or monthly base
+#: (the largest shipped is a 4,350 subsidy); a bound keeps typos like 1e30 out of the
+#: arithmetic (exact Decimal, and int64 fen in the vectorised engine).
+MAX_AMOUNT = 100_000
+
+Money = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, le=MAX_AMOUNT, decimal_places=2)]
 
 
-Rate = Annotated[Decimal, BeforeValidator(_to_rate), Field(ge=0, le=1)]
+#: A share or a rate: 0..1, at most six decimals (0.007 is 0.7%).
+Rate = Annotated[Decimal, BeforeValidator(_to_rate), Field(ge=0, le=1, decimal_places=6)]
 
 
 class Name(Frozen):

@@ -21,7 +21,7 @@ def first_error(exc: ValidationError, unknown_key: Note) -> tuple[KeyPath, Note]
     err = exc.errors(include_url=False)[0]
     loc: KeyPath = tuple(err["loc"])
     value = err.get("input")
-    shown = "" if err["type"] == "missing" or isinstance(value, dict | list) else f"{value!r}: "
+    shown = "" if err["type"] == "missing" or isinstance(value, dict | list) else f"{_shown(value)}: "
     if err["type"] == "missing":
         rule: Note = Note("error.key_required")
     elif err["type"] == "extra_forbidden":
@@ -49,3 +49,11 @@ def household_error_text(exc: ValidationError) -> Note:
     loc, detail = first_error(exc, Note("error.unknown_household_key"))
     key = format_path(loc)
     return Note("error.keyed", key=f"{key}: " if key else "", detail=detail)
+
+
+def _shown(value: object) -> str:
+    """A rejected value as the file writes it (Decimal('1E+30') -> '1E+30'), cut to 60 characters."""
+    from decimal import Decimal
+
+    text = f"'{value}'" if isinstance(value, Decimal) else repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"

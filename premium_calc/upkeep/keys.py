@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from ..messages import Note
+from ..ratefiles.model import MAX_AMOUNT
 from ..units import exact_text
 
 if TYPE_CHECKING:
@@ -94,17 +95,17 @@ def toml_literal(kind: str, value: str, key: str = "value") -> str:
     raw = value.strip()
     if kind == "money":
         try:
-            amount = Decimal(raw.replace(",", ""))
+            amount = Decimal(raw.replace(",", "")[:40])
         except InvalidOperation:
             amount = Decimal(-1)
-        if not amount.is_finite() or amount < 0 or amount != amount.quantize(FEN):
-            raise EditError(Note("edit.not_an_amount", key=key, value=repr(value)))
+        if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount != amount.quantize(FEN):
+            raise EditError(Note("edit.not_an_amount", key=key, value=repr(value[:40])))
         return exact_text(amount)
     if kind == "rate":
         percent = raw.endswith("%")
         try:
-            share = Decimal(raw[:-1] if percent else raw) / (100 if percent else 1)
-        except InvalidOperation:
+            share = Decimal((raw[:-1] if percent else raw)[:40]) / (100 if percent else 1)
+        except ArithmeticError:  # InvalidOperation, Overflow
             share = Decimal(-1)
         if not share.is_finite() or not 0 <= share <= 1:
             raise EditError(Note("edit.not_a_share", key=key, value=repr(value)))
@@ -115,8 +116,8 @@ def toml_literal(kind: str, value: str, key: str = "value") -> str:
         except ValueError:
             raise EditError(Note("edit.not_a_date", key=key, value=repr(value))) from None
     if kind == "int":
-        if not raw.isdigit():
-            raise EditError(Note("edit.not_days", key=key, value=repr(value)))
+        if not raw.isdigit() or len(raw) > 4 or int(raw) > 3650:
+            raise EditError(Note("edit.not_days", key=key, value=repr(value[:40])))
         return str(int(raw))
     if kind == "bool":
         if raw.lower() not in ("true", "false"):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..messages import Note
 from ..ratebook.book import RateBook
+from ..ratefiles.model import MAX_AMOUNT
 from ..ratefiles.reading import Region
 from ..units import exact_text
 
@@ -56,6 +57,8 @@ def _bumped(old: Decimal, bump: str, what: str) -> Decimal:
         raise EditError(Note("edit.not_a_bump", what=what, bump=bump))
     sign, number, percent = m.groups()
     amount = Decimal(number)
+    if amount > (1000 if percent else MAX_AMOUNT):  # no premium rises by more than that
+        raise EditError(Note("edit.bump_too_large", what=what, bump=bump, limit=f"1000%/{MAX_AMOUNT}"))
     if percent:
         delta = (old * amount / 100).quantize(FEN, rounding=ROUND_HALF_UP)
         new = old - delta if sign == "-" else old + delta
@@ -90,6 +93,9 @@ def new_year(
     values are ``+N``, ``-N``, ``+N%`` (rounded half-up to the fen) or ``N`` (the new amount).
     Without ``source_url`` the year's source is a low-confidence draft note saying so.
     """
+    for option, year in (("--from", from_year), ("--year", to_year)):
+        if not 2000 <= year <= 2100:  # checked before any date is moved
+            raise EditError(Note("edit.year_out_of_range", option=option, year=year))
     book, region_id, path = resolve_target(book_or_path, region)
     old_text = read_text(path)
     reg = book.region(region_id)
