@@ -116,3 +116,39 @@ def test_implausible_edits_are_refused_and_nothing_is_written(
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
     assert (rates / "cn" / "hunan.toml").read_bytes() == before
+
+
+def test_batch_reads_gbk_skips_bad_rows_and_never_loses_the_input(tmp_path: Path) -> None:
+    survey = tmp_path / "调查.csv"
+    survey.write_bytes(
+        "household,age,flags,income\n甲,45,,8000\n乙,abc,,\n丙,30,低保,\n丁,40,,5000\n".encode("gbk")
+    )
+    before = survey.read_bytes()
+    rejects = tmp_path / "rejects.csv"
+    out = tmp_path / "out.csv"
+    result = cli(
+        "batch", str(survey), "-r", "湖南", "-y", "2026", "--out", str(out), "--rejects", str(rejects)
+    )
+    assert result.returncode == 0, result.stderr
+    assert [line.split(",")[0] for line in out.read_text(encoding="utf-8").splitlines()[1:]] == [
+        "甲",
+        "丙",
+        "丁",
+    ]
+    assert "1 rows of" in result.stderr and ":3: 'abc' is not an age" in result.stderr
+    assert rejects.read_text(encoding="utf-8").splitlines()[1].startswith("3,")
+    same = cli("batch", str(survey), "-r", "湖南", "-y", "2026", "--out", str(survey))
+    assert same.returncode == 2 and "is the survey file itself" in same.stderr
+    assert survey.read_bytes() == before
+    stop = cli("batch", str(survey), "-r", "湖南", "-y", "2026", "--on-error", "stop")
+    assert stop.returncode == 2 and stop.stderr.count("\n") == 1
+
+
+def test_batch_huge_field_and_devices(tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text("household,age\nA," + "9" * 200_000 + "\n", encoding="utf-8")
+    result = cli("batch", str(big), "-r", "湖南", "-y", "2026")
+    assert result.returncode == 2 and "big.csv:2: not a readable CSV row" in result.stderr
+    assert len(result.stderr) < 400
+    result = cli("batch", "/dev/zero", "-r", "湖南", "-y", "2026", timeout=20)
+    assert result.returncode == 2 and "is not a regular file" in result.stderr

@@ -30,6 +30,13 @@ def batch(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help=tr("cli.help.batch.out", LANG))
     ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help=tr("cli.help.population.encoding", LANG))
+    ] = None,
+    on_error: Annotated[str, typer.Option("--on-error", help=tr("cli.help.batch.on_error", LANG))] = "skip",
+    rejects: Annotated[
+        Path | None, typer.Option("--rejects", help=tr("cli.help.batch.rejects", LANG))
+    ] = None,
     rates_dir: RatesDirOption = None,
 ) -> None:
     import sys
@@ -44,6 +51,11 @@ def batch(
     from .calc import chosen_year
 
     lang = current_language()
+    if on_error not in ("skip", "stop"):
+        fail(tr("cli.on_error_value", lang, value=on_error[:40]), lang=lang)
+    for target in (out, rejects):
+        if target is not None and file.exists() and target.exists() and target.samefile(file):
+            fail(tr("cli.out_is_input", lang, path=target), lang=lang)
     coverage, year_note = chosen_year(year, paid_in)
     book = get_book(rates_dir)
     schedule = book.standard(region, coverage)
@@ -56,18 +68,49 @@ def batch(
     with Progress(transient=True, console=None, disable=size < 2_000_000 or not sys.stderr.isatty()) as bar:
         task = bar.add_task(tr("cli.progress.reading_members", current_language()), total=None)
         survey = read_survey_csv(
-            str(file), schedule.coverage_year, late=late, progress=lambda n: bar.update(task, completed=n)
+            str(file),
+            schedule.coverage_year,
+            late=late,
+            progress=lambda n: bar.update(task, completed=n),
+            encoding=encoding,
+            on_error=on_error,
         )
     rows = household_rows(
         survey, price_batch(schedule, survey.table, tier=tier), standard=schedule.standard_from,
         at_least=schedule.national_fallback,
     )
     text = to_csv(rows)
+    if survey.rejected:
+        typer.echo(tr("cli.rows_rejected", lang, count=len(survey.rejected), path=file), err=True)
+        for _line, note in survey.rejected[:5]:
+            typer.echo("  " + say(note, lang), err=True)
+        if rejects is not None:
+            lines = "".join(f"{line},{str(note)!r}\n" for line, note in survey.rejected)
+            _write_whole(rejects, "line,reason\n" + lines, lang)
     if out is None:
         typer.echo(text, nl=False)
     else:
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            fail(tr("cli.cannot_write", lang, path=out, reason=exc.strerror or exc), lang=lang)
+        _write_whole(out, text, lang)
         typer.echo(tr("cli.households_written", lang, count=len(rows), path=out), err=True)
+
+
+def _write_whole(path: Path, text: str, lang: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and put it in place: a failed write
+    leaves the old file as it was."""
+    import contextlib
+    import os
+    import tempfile
+
+    temporary: str | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = handle.name
+            handle.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        fail(tr("cli.cannot_write", lang, path=path, reason=exc.strerror or exc), lang=lang)
