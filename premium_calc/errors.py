@@ -332,3 +332,13 @@ __all__ = [
     "UnknownRegionError",
     "YearNotCoveredError",
 ]
+
+
+def expect_type(value: object, kinds: type | tuple[type, ...], name: str, expected: str) -> None:
+    """Raise an :class:`OptionError` naming ``name`` unless ``value`` is of ``kinds`` (a bool
+    never counts as an int): a library call with a wrong argument says so in one line, not with
+    an AttributeError deep inside."""
+    wanted = kinds if isinstance(kinds, tuple) else (kinds,)
+    is_bool = isinstance(value, bool) and bool not in wanted
+    if is_bool or not isinstance(value, wanted):
+        raise OptionError(name, Note("error.wrong_type", expected=expected, got=type(value).__name__))

@@ -152,3 +152,24 @@ def test_batch_huge_field_and_devices(tmp_path: Path) -> None:
     assert len(result.stderr) < 400
     result = cli("batch", "/dev/zero", "-r", "湖南", "-y", "2026", timeout=20)
     assert result.returncode == 2 and "is not a regular file" in result.stderr
+
+
+def test_wrong_library_calls_raise_premium_calc_errors() -> None:
+    import premium_calc as pc
+
+    book = pc.RateBook(use_env=False)
+    home = pc.build_household(["45"])
+    calls = [
+        (lambda: pc.RateBook(extra_dirs=[""]), "rate directory not found"),
+        (lambda: pc.build_household("45"), "members: expected a list of members"),
+        (lambda: pc.build_household([45]), "members[0]: expected a member"),
+        (lambda: pc.assess(book, None, 2025, home), "region: expected a region id"),  # type: ignore[arg-type]
+        (lambda: pc.assess(book, "cn", True, home), "year: expected a coverage year"),
+        (lambda: pc.assess(book, "cn", 2025, ["45"]), "household: expected a Household"),  # type: ignore[arg-type]
+        (lambda: pc.calculate(None, home), "schedule: expected a Schedule"),  # type: ignore[arg-type]
+        (lambda: book.schedule("cn", "2025"), "year: expected a coverage year"),  # type: ignore[arg-type]
+        (lambda: book.standard(None, 2025), "region: expected a region id"),  # type: ignore[arg-type]
+    ]
+    for call, message in calls:
+        with pytest.raises(pc.PremiumCalcError, match=message.replace("[", r"\[")):
+            call()

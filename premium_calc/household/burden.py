@@ -190,6 +190,13 @@ def assess(
     ``statistic`` (``rural``, ``urban``, ``all``, ``q1``..``q5``) is the income used when the
     household gives none.
     """
+    from ..errors import expect_type
+    from ..ratebook.book import RateBook as _Book
+
+    expect_type(book, _Book, "book", "a RateBook")
+    expect_type(region, str, "region", "a region id or name (text)")
+    expect_type(year, int, "year", "a coverage year (a whole number)")
+    expect_type(household, Household, "household", "a Household (build_household(...))")
     schedule = book.standard(region, year)
     premium = calculate(schedule, household, tier=tier, late=late)
     figure: IncomeFigure | None = None

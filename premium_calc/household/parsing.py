@@ -209,10 +209,15 @@ def build_household(
     members: Iterable[Member | str], income: Decimal | int | str | None = None
 ) -> Household:
     """A household from members or member specs, with an optional annual income."""
-    parsed = [
-        parse_member(m, index=i) if isinstance(m, str) else m
-        for i, m in enumerate(members, start=1)
-    ]
+    from ..errors import expect_type
+
+    if isinstance(members, str | bytes) or not hasattr(members, "__iter__"):
+        # build_household("45") would read the characters "4" and "5" as two members.
+        expect_type(members, list, "members", "a list of members such as ['45', '42:female']")
+    parsed = []
+    for i, m in enumerate(members, start=1):
+        expect_type(m, (str, Member), f"members[{i - 1}]", "a member such as '45' or '42:female'")
+        parsed.append(parse_member(m, index=i) if isinstance(m, str) else m)
     if not parsed:
         raise HouseholdError(Note("error.household_no_members"))
     value: Decimal | None = None

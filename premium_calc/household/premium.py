@@ -154,6 +154,11 @@ def calculate(
     ``late``: the household enrols outside the collection window; members without an
     assisted rule pay the region's late-enrollment amount where the rate file has one.
     """
+    from ..errors import expect_type
+    from .members import Household as _Household
+
+    expect_type(schedule, Schedule, "schedule", "a Schedule (RateBook.schedule(...))")
+    expect_type(household, _Household, "household", "a Household (build_household(...))")
     chosen = check_tier(schedule, tier)
     if late and schedule.late is None:
         raise DataMissingError(

@@ -66,6 +66,14 @@ class RateBook:
         include_bundled: bool = True,
         use_env: bool = True,
     ) -> None:
+        from ..errors import expect_type
+
+        if isinstance(extra_dirs, str | Path):
+            extra_dirs = [extra_dirs]
+        for d in extra_dirs:
+            expect_type(d, (str, Path), "extra_dirs", "rate directories (paths)")
+            if not str(d).strip():  # Path("") is the current directory: never read it by accident
+                raise RateFileError(Path(str(d)), Note("error.no_rate_directory"), rule="file")
         dirs = [Path(d) for d in extra_dirs]
         if use_env:
             dirs += _rate_dirs_from_env()
@@ -204,6 +212,10 @@ class RateBook:
 
     def schedule(self, region: str, year: int) -> Schedule:
         """Resolve a region (id or name) and coverage year into a :class:`Schedule`."""
+        from ..errors import expect_type
+
+        expect_type(region, str, "region", "a region id or name (text)")
+        expect_type(year, int, "year", "a coverage year (a whole number)")
         region_id = self.find(region)
         key = (region_id, year)
         with self._lock:
@@ -225,6 +237,10 @@ class RateBook:
         :attr:`Schedule.national_fallback`) and carries a note. Only where no level has an
         entry for the year is it an error (:class:`YearNotCoveredError`).
         """
+        from ..errors import expect_type
+
+        expect_type(region, str, "region", "a region id, name or code (text)")
+        expect_type(year, int, "year", "a coverage year (a whole number)")
         region_id, place = self.locate(region)
         chain = self.chain(region_id)
         own = [i for i, r in enumerate(chain) if r.year(year) is not None]
