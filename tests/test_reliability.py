@@ -173,3 +173,15 @@ def test_wrong_library_calls_raise_premium_calc_errors() -> None:
     for call, message in calls:
         with pytest.raises(pc.PremiumCalcError, match=message.replace("[", r"\[")):
             call()
+
+
+def test_validate_checks_the_statistics_files(tmp_path: Path) -> None:
+    (tmp_path / "stats").mkdir()
+    (tmp_path / "stats" / "broken.toml").write_text(
+        'note = "x"\n[[income]]\nyear = 2020\nmeasure = "disposable"\nregion = "cn"\nrural = "abc"\n'
+        'source = { title = "t", confidence = "low" }\n',
+        encoding="utf-8",
+    )
+    result = cli("rates", "validate", "--rates-dir", str(tmp_path))
+    assert result.returncode == 1
+    assert "broken.toml:6: income[0].rural: 'abc': input should be a valid decimal" in result.stdout + result.stderr

@@ -111,7 +111,36 @@ def validate(book: RateBook, paths: Sequence[Path | str] | None = None) -> list[
     problems: list[Problem] = []
     for rid, path in targets:
         problems += check_file(FileCheck(book, path, rid, validated, direct=paths is None))
+    if paths is None:
+        problems += check_statistics(book)
     return sorted(problems, key=Problem.sort_key)
+
+
+def check_statistics(book: RateBook) -> list[Problem]:
+    """The statistics files (``stats/*.toml`` of every rate directory), as the income lookups
+    read them: a broken one is reported here, not first by a calculation."""
+    from pydantic import ValidationError
+
+    from ..ratefiles.income_model import IncomeFile
+    from ..ratefiles.pydantic_errors import validation_error
+    from ..ratefiles.reading import read_toml
+
+    problems: list[Problem] = []
+    for root in book.dirs:
+        folder = root / STATS_DIR
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                try:
+                    IncomeFile.model_validate(read_toml(path))
+                except ValidationError as exc:
+                    raise validation_error(path, exc) from None
+            except RateFileError as exc:
+                problems.append(
+                    Problem("error", str(path), exc.line, exc.column, exc.key or "", exc.detail_note, exc.rule)
+                )
+    return problems
 
 
 def validate_text(
