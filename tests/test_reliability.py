@@ -184,4 +184,5 @@ def test_validate_checks_the_statistics_files(tmp_path: Path) -> None:
     )
     result = cli("rates", "validate", "--rates-dir", str(tmp_path))
     assert result.returncode == 1
-    assert "broken.toml:6: income[0].rural: 'abc': input should be a valid decimal" in result.stdout + result.stderr
+    said = result.stdout + result.stderr
+    assert "broken.toml:6: income[0].rural: 'abc': input should be a valid decimal" in said

@@ -137,9 +137,8 @@ def check_statistics(book: RateBook) -> list[Problem]:
                 except ValidationError as exc:
                     raise validation_error(path, exc) from None
             except RateFileError as exc:
-                problems.append(
-                    Problem("error", str(path), exc.line, exc.column, exc.key or "", exc.detail_note, exc.rule)
-                )
+                key = exc.key or ""
+                problems.append(Problem("error", str(path), exc.line, exc.column, key, exc.detail_note, exc.rule))
     return problems
 
 
