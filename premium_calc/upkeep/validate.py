@@ -137,8 +137,8 @@ def check_statistics(book: RateBook) -> list[Problem]:
                 except ValidationError as exc:
                     raise validation_error(path, exc) from None
             except RateFileError as exc:
-                key = exc.key or ""
-                problems.append(Problem("error", str(path), exc.line, exc.column, key, exc.detail_note, exc.rule))
+                where = (str(path), exc.line, exc.column, exc.key or "")
+                problems.append(Problem("error", *where, exc.detail_note, exc.rule))
     return problems
 
 
