@@ -186,3 +186,16 @@ def test_validate_checks_the_statistics_files(tmp_path: Path) -> None:
     assert result.returncode == 1
     said = result.stdout + result.stderr
     assert "broken.toml:6: income[0].rural: 'abc': input should be a valid decimal" in said
+
+
+def test_impossible_members_are_refused(tmp_path: Path) -> None:
+    import premium_calc as pc
+
+    for spec, message in ((["0001-01-01"], "greater than or equal to 1890-01-01"),
+                          (["40:disabled1,disabled2"], "two disability grades")):  # fmt: skip
+        with pytest.raises(pc.HouseholdError, match=message):
+            pc.build_household(spec)
+    path = tmp_path / "h.toml"
+    path.write_text('region = "cn/hunan"\n[[members]]\nage = true\n', encoding="utf-8")
+    with pytest.raises(pc.HouseholdError, match="members\\[0\\].age: True: input should be a valid integer"):
+        pc.load_household_file(path)

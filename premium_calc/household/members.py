@@ -40,12 +40,12 @@ class Member(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
-    age: int | None = Field(default=None, ge=0, le=130)
-    birth_date: dt.date | None = None
+    age: int | None = Field(default=None, ge=0, le=130, strict=True)  # true is not an age
+    birth_date: dt.date | None = Field(default=None, ge=dt.date(1890, 1, 1), le=dt.date(2100, 12, 31))
     sex: Sex | None = None
     student: bool = False
     college: bool = False
-    disability: int | None = Field(default=None, ge=1, le=4)
+    disability: int | None = Field(default=None, ge=1, le=4, strict=True)
     assisted: tuple[AssistedGroup, ...] = ()
     employee: bool = False
     income: Yuan | None = None
