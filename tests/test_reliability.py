@@ -197,5 +197,5 @@ def test_impossible_members_are_refused(tmp_path: Path) -> None:
             pc.build_household(spec)
     path = tmp_path / "h.toml"
     path.write_text('region = "cn/hunan"\n[[members]]\nage = true\n', encoding="utf-8")
-    with pytest.raises(pc.HouseholdError, match="members\\[0\\].age: True: input should be a valid integer"):
+    with pytest.raises(pc.HouseholdError, match=r"members\[0\]\.age: True: input should be a valid integer"):
         pc.load_household_file(path)
