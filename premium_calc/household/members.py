@@ -152,4 +152,15 @@ class HouseholdFile(BaseModel):
     income: Yuan | None = None
 
     def household(self) -> Household:
-        return Household(members=self.members, income=self.income)
+        """The household; a file that gives both a household income and member incomes is
+        refused with a HouseholdError (never a bare validation error)."""
+        from pydantic import ValidationError
+
+        from ..errors import HouseholdError
+        from ..messages import Note
+
+        try:
+            return Household(members=self.members, income=self.income)
+        except ValidationError as exc:
+            detail = "; ".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
+            raise HouseholdError(Note.verbatim(detail[:300])) from None
