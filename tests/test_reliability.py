@@ -199,3 +199,20 @@ def test_impossible_members_are_refused(tmp_path: Path) -> None:
     path.write_text('region = "cn/hunan"\n[[members]]\nage = true\n', encoding="utf-8")
     with pytest.raises(pc.HouseholdError, match=r"members\[0\]\.age: True: input should be a valid integer"):
         pc.load_household_file(path)
+
+
+def test_long_inputs_are_cut_in_messages() -> None:
+    result = cli("calc", "-r", "x" * 10_000, "-y", "2026", "--member", "40")
+    assert result.returncode == 2
+    assert "(10000 characters)" in result.stderr and len(result.stderr) < 400
+    result = cli("calc", "-r", "湖南", "-y", "2026", "--member", "4" * 100_000)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and len(result.stderr) < 400
+
+
+def test_a_share_with_a_huge_negative_exponent_is_refused(tmp_path: Path) -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from premium_calc.ratefiles.model import Rate
+
+    with pytest.raises(ValidationError, match="at most 6 decimals"):
+        TypeAdapter(Rate).validate_python("1e-999999999")  # it made batch loop for ever

@@ -192,11 +192,31 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+#: The longest error line printed, and the longest stretch of one quoted input within it.
+MAX_ERROR, MAX_QUOTED = 300, 60
+
+
+def short_message(text: str) -> str:
+    """One line: runs of whitespace joined, a quoted input longer than MAX_QUOTED cut (with its
+    length said), the whole cut at MAX_ERROR characters."""
+    import re
+
+    line = " ".join(text.split())
+
+    def cut(match: re.Match[str]) -> str:
+        quoted = match.group(1)
+        return f"'{quoted[:MAX_QUOTED]}…' ({len(quoted)} characters)"
+
+    line = re.sub(rf"'([^']{{{MAX_QUOTED + 1},}})'", cut, line)
+    return line if len(line) <= MAX_ERROR else line[: MAX_ERROR - 1] + "…"
+
+
 def fail(message: str, code: int = 2, *, lang: str = "en") -> NoReturn:
-    """Print ``error: message`` to stderr and exit."""
+    """Print ``error: message`` to stderr and exit: one line of at most ~300 characters (a
+    long input quoted in the message is cut, so an error never echoes a megabyte back)."""
     from ..messages import tr
 
-    typer.echo(tr("cli.error", lang, message=message), err=True)
+    typer.echo(short_message(tr("cli.error", lang, message=message)), err=True)
     raise typer.Exit(code)
 
 

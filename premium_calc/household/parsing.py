@@ -135,7 +135,7 @@ def _head(head: str, where: str) -> dict[str, Any]:
         if head.endswith(suffix) and _AGE.fullmatch(head[: -len(suffix)].rstrip()):
             head = head[: -len(suffix)].rstrip()
     if _AGE.fullmatch(head):
-        age = int(head)
+        age = int(head) if len(head) <= 4 else 10_000  # a 100,000-digit "age" is just too large
         if not 0 <= age <= 130:
             raise HouseholdError(_at(where, "error.member_age_impossible", age=age))
         return {"age": age}

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     PlainSerializer,
@@ -109,11 +110,27 @@ def _to_rate(value: object) -> object:
 #: arithmetic (exact Decimal, and int64 fen in the vectorised engine).
 MAX_AMOUNT = 100_000
 
-Money = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, le=MAX_AMOUNT, decimal_places=2)]
+def _places(limit: int) -> Any:
+    """A check that a decimal has at most ``limit`` decimals, done on its exponent (pydantic's
+    own count lets 1e-999999999 through, and arithmetic with it then never ends)."""
+
+    def check(value: Decimal) -> Decimal:
+        exponent = value.as_tuple().exponent
+        step = Decimal(1).scaleb(-limit)
+        if isinstance(exponent, int) and exponent < -limit and value != value.quantize(step):
+            raise ValueError(f"at most {limit} decimals")
+        return value
+
+    return AfterValidator(check)
+
+
+Money = Annotated[
+    Decimal, BeforeValidator(_to_decimal), Field(ge=0, le=MAX_AMOUNT, decimal_places=2), _places(2)
+]
 
 
 #: A share or a rate: 0..1, at most six decimals (0.007 is 0.7%).
-Rate = Annotated[Decimal, BeforeValidator(_to_rate), Field(ge=0, le=1, decimal_places=6)]
+Rate = Annotated[Decimal, BeforeValidator(_to_rate), Field(ge=0, le=1, decimal_places=6), _places(6)]
 
 
 class Name(Frozen):
