@@ -214,5 +214,5 @@ def test_a_share_with_a_huge_negative_exponent_is_refused(tmp_path: Path) -> Non
 
     from premium_calc.ratefiles.model import Rate
 
-    with pytest.raises(ValidationError, match="at most 6 decimals"):
+    with pytest.raises(ValidationError, match="6 decimal"):  # our check, or pydantic 2.14+'s own
         TypeAdapter(Rate).validate_python("1e-999999999")  # it made batch loop for ever
