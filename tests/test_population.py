@@ -343,3 +343,22 @@ def test_batch_refuses_columns_it_would_ignore(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", str(survey), "-r", "湖南", "-y", "2026"])
     assert result.exit_code == 2
     assert "region, weight column" in result.stderr and "premium-calc population" in result.stderr
+
+
+def test_a_population_without_incomes_is_summarised(tmp_path: Path) -> None:
+    pop = from_columns({"household": [1, 1, 2], "age": [40, 10, 70]}, year=2026, region="cn/hunan")
+    summary = run_population(BOOK, pop)
+    whole = summary.group().whole
+    assert (whole.sample, whole.no_income_households, whole.paid_high) == (2, D(2), D(1200))
+    assert all(d.households == 0 for d in summary.group().deciles)
+
+
+def test_outputs_that_are_not_regular_files_are_refused(tmp_path: Path) -> None:
+    survey = tmp_path / "s.csv"
+    survey.write_text("household,age\n1,40\n", encoding="utf-8")
+    folder = tmp_path / "out.csv"
+    folder.mkdir()
+    for args in (["batch", str(survey), "-r", "湖南", "-y", "2026", "--out", str(folder)],
+                 ["population", str(survey), "-r", "湖南", "-y", "2026", "--out", str(folder)]):  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "is not a regular file" in result.stderr

@@ -101,6 +101,15 @@ def _write_whole(path: Path, text: str, lang: str) -> None:
     import os
     import tempfile
 
+    from ..errors import PremiumCalcError
+
+    try:
+        if path.exists() and not path.is_file():  # never replace a device, pipe or directory
+            from ..messages import Note
+
+            raise PremiumCalcError(Note("error.out_not_regular", path=str(path)))
+    except PremiumCalcError as exc:
+        fail(exc.text(lang), lang=lang)
     temporary: str | None = None
     try:
         with tempfile.NamedTemporaryFile(

@@ -81,7 +81,21 @@ def open_writer(path: str | Path, fmt: Literal["csv", "parquet"] | None = None) 
     fmt = fmt or ("csv" if suffix == ".csv" else "parquet" if suffix in PARQUET_SUFFIXES else None)
     if fmt not in ("csv", "parquet"):
         raise OptionError("--output", Note("error.population_file.unknown_format", path=str(path)))
+    refuse_special(Path(path))
     return AtomicWriter(path, fmt)
+
+
+def refuse_special(path: Path) -> None:
+    """An output that exists must be a regular file: replacing a device (/dev/full), a pipe or
+    a directory with a file would break it, so such a target is refused."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OptionError("--out", Note("error.cannot_read", reason=exc.strerror or exc)) from None
+    if not stat.S_ISREG(mode):
+        raise OptionError("--out", Note("error.out_not_regular", path=str(path)))
 
 
 __all__ = ["AtomicWriter", "open_writer"]

@@ -194,7 +194,8 @@ def summarise(
     for key in keys:
         cells = tally.groups[key]
         cuts = [Decimal(int(c)) / 100 for c in ranks.cuts(key).tolist()]
-        edges: list[Decimal | None] = [None, *cuts, None]
+        # No ranked household (no income given): no cut points, every decile is empty.
+        edges: list[Decimal | None] = [None, *cuts, None] if cuts else [None] * (DECILES + 1)
         deciles = tuple(
             _cell(d, [d], cells, thresholds, min_cell, (edges[d - 1], edges[d]))
             for d in range(1, DECILES + 1)
