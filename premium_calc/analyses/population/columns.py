@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...errors import HouseholdError
+from ...household.batch import run_sums
 from ...household.member_table import MAX_AGE, NO_DATE, MemberTable
 from ...messages import Note
 from .values import FALSE, SEXES, TRUE, SkippedRow, ValueReader, age_from_birth, distinct, numeric
@@ -242,8 +243,8 @@ def from_columns(
     runs = table.runs
     assert runs is not None
     members = np.diff(np.append(runs, len(table))).astype(np.int64)
-    h_income = _sum_runs(income[rows], runs)
-    h_given = _sum_runs((~no_income[rows]).astype(np.int64), runs)
+    h_income = run_sums(income[rows], runs)
+    h_given = run_sums((~no_income[rows]).astype(np.int64), runs)
     texts = label_texts if isinstance(label_texts, _Offset) else np.array(label_texts, dtype=object)
     regions = tuple(t or (region or "") for t in region_texts)
     return Population(
@@ -282,15 +283,6 @@ class _Offset:
 
     def __getitem__(self, index: Any) -> Any:
         return np.asarray(index) + self.low
-
-
-def _sum_runs(values: NDArray[np.int64], starts: NDArray[np.int64]) -> NDArray[np.int64]:
-    if not values.size:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.append(starts[1:], values.shape[0]) - 1
-    running: NDArray[np.int64] = np.cumsum(values, dtype=np.int64)[ends]
-    running[1:] -= running[:-1].copy()
-    return running
 
 
 def _weights(r: ValueReader, values: Any) -> NDArray[np.int64]:

@@ -21,8 +21,8 @@ from ...errors import HouseholdError, OptionError
 from ...messages import Note
 from .columns import from_columns
 from .pricing import Group, price_population
-from .run import GroupKeys, _names, _notes, _standard, rank_batch, tally_batch
-from .summary import PopulationSummary, summarise
+from .run import GroupKeys, finish, rank_batch, tally_batch
+from .summary import PopulationSummary
 from .tally import EVERYTHING, GroupKey, IncomeRanks, Tally
 
 if TYPE_CHECKING:
@@ -137,12 +137,4 @@ def run_dask(
     single = [k for k in ranks.groups if k != EVERYTHING]
     if by_region and len(single) == 1 and single[0] not in tally.groups:
         tally.groups[single[0]] = tally.groups[EVERYTHING]
-    return summarise(
-        ranks,
-        tally,
-        thresholds=thresholds,
-        min_cell=min_cell,
-        notes=_notes(groups, skipped, dropped),
-        standards=tuple(_standard(k, g) for k, g in sorted(groups.items())),
-        names=_names(book, [k[0] for k in tally.groups if k != EVERYTHING]),
-    )
+    return finish(book, ranks, tally, groups, skipped, dropped, thresholds=thresholds, min_cell=min_cell)

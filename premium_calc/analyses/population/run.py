@@ -143,6 +143,22 @@ def run_population(
         (only,) = regional
         tally.groups[only] = tally.groups[EVERYTHING]
         ranks.alias(only, EVERYTHING)
+    return finish(book, ranks, tally, groups, skipped, dropped, thresholds=thresholds, min_cell=min_cell)
+
+
+def finish(
+    book: RateBook,
+    ranks: IncomeRanks,
+    tally: Tally,
+    groups: dict[GroupKey, Group],
+    skipped: list[Any],
+    dropped: int,
+    *,
+    thresholds: tuple[Decimal, ...],
+    min_cell: int,
+) -> PopulationSummary:
+    """The summary of merged tallies, with the notes, standards and names of the groups (the
+    last step of every engine)."""
     return summarise(
         ranks,
         tally,
