@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,7 @@ def test_implausible_amounts_in_rate_files_are_refused_with_their_line(tmp_path:
     rates = _overlay(tmp_path, "individual = 400", f"individual = {value}")
     result = cli("calc", "-r", "湖南", "-y", "2026", "--member", "40", "--rates-dir", str(rates))
     assert result.returncode == 2
-    assert "hunan.toml:" in result.stderr and "less than or equal to 100000" in result.stderr
+    assert "hunan.toml:" in result.stderr and "should be at most 100000" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
@@ -169,6 +170,20 @@ def test_wrong_library_calls_raise_premium_calc_errors() -> None:
         (lambda: pc.calculate(None, home), "schedule: expected a Schedule"),  # type: ignore[arg-type]
         (lambda: book.schedule("cn", "2025"), "year: expected a coverage year"),  # type: ignore[arg-type]
         (lambda: book.standard(None, 2025), "region: expected a region id"),  # type: ignore[arg-type]
+        (lambda: book.find(None), "query: expected a region id"),  # type: ignore[arg-type]
+        (lambda: book.chain("nope"), "unknown region 'nope'"),
+        (lambda: pc.assess(book, "cn", 2025, home, thresholds=[Decimal("NaN")]), "not a number"),
+        (lambda: pc.assess(book, "cn", 2025, home, thresholds=[-1]), "expected a share between 0 and 1"),
+        (lambda: pc.assess(book, "cn", 2025, home, thresholds=None), "thresholds: expected a list"),  # type: ignore[arg-type]
+        (lambda: pc.assess(book, "cn", 2025, home, statistic="bogus"), "unknown income statistic"),
+        (lambda: pc.Member(age=-1), "age: -1: should be at least 0"),
+        (lambda: pc.Household(members=[]), "members: should have at least 1 item"),
+        (lambda: pc.Household(members=[{"age": 5, "x": 1}]), r"members[0].x: 1: unknown key"),  # type: ignore[list-item]
+        (lambda: pc.load_household_file(None), "path: expected a household file"),  # type: ignore[arg-type]
+        (lambda: pc.parse_member(45), "spec: expected a member spec"),  # type: ignore[arg-type]
+        (lambda: pc.MemberTable.from_households([home], None), "year: expected a coverage year"),  # type: ignore[arg-type]
+        (lambda: pc.IncomeStats(dirs=5), "dirs: expected a list"),  # type: ignore[arg-type]
+        (lambda: pc.data_version(Path("/nonexistent")), "rate directory not found"),
     ]
     for call, message in calls:
         with pytest.raises(pc.PremiumCalcError, match=message.replace("[", r"\[")):
@@ -185,19 +200,19 @@ def test_validate_checks_the_statistics_files(tmp_path: Path) -> None:
     result = cli("rates", "validate", "--rates-dir", str(tmp_path))
     assert result.returncode == 1
     said = result.stdout + result.stderr
-    assert "broken.toml:6: income[0].rural: 'abc': input should be a valid decimal" in said
+    assert "broken.toml:6: income[0].rural: 'abc': should be a number" in said
 
 
 def test_impossible_members_are_refused(tmp_path: Path) -> None:
     import premium_calc as pc
 
-    for spec, message in ((["0001-01-01"], "greater than or equal to 1890-01-01"),
+    for spec, message in ((["0001-01-01"], "should be at least 1890-01-01"),
                           (["40:disabled1,disabled2"], "two disability grades")):  # fmt: skip
         with pytest.raises(pc.HouseholdError, match=message):
             pc.build_household(spec)
     path = tmp_path / "h.toml"
     path.write_text('region = "cn/hunan"\n[[members]]\nage = true\n', encoding="utf-8")
-    with pytest.raises(pc.HouseholdError, match=r"members\[0\]\.age: True: input should be a valid integer"):
+    with pytest.raises(pc.HouseholdError, match=r"members\[0\]\.age: True: should be a whole number"):
         pc.load_household_file(path)
 
 

@@ -93,7 +93,7 @@ CASES: list[tuple[str, dict[str, str], list[str]]] = [
                 )
             )
         },
-        ["cn/p.toml:12:3: year[0].category[0].individual: 'abc': input should be a valid decimal"],
+        ["cn/p.toml:12:3: year[0].category[0].individual: 'abc': should be a number"],
     ),
     (
         "year-duplicate",

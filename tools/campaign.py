@@ -1038,8 +1038,8 @@ def class_library(fx: Fixtures) -> list[Case]:
     calls: list[tuple[str, str, str]] = [
         # (tag, expression, expect)
         ("RateBook", 'RateBook(extra_dirs=[""]).schedule("cn/hunan", 2026)', "refuse"),
-        ("RateBook", 'RateBook(extra_dirs="/tmp")', "refuse"),
-        ("RateBook", "RateBook(extra_dirs=None)", "refuse"),
+        ("RateBook", 'RateBook(extra_dirs="/tmp")', "accept"),  # one directory, as documented
+        ("RateBook", "RateBook(extra_dirs=None)", "accept"),  # no extra directories
         ("RateBook", "RateBook(extra_dirs=5)", "refuse"),
         ("RateBook", "RateBook(extra_dirs=[None])", "refuse"),
         ("RateBook", "RateBook(extra_dirs=[123])", "refuse"),

@@ -177,6 +177,10 @@ def price_batch(
 ) -> BatchResult:
     """Price every member of the table under the schedule (see the module docstring).
     ``compiled=False`` takes the general path for every member (the tests compare the two)."""
+    from ..errors import expect_type
+
+    expect_type(schedule, Schedule, "schedule", "a Schedule (book.standard(...))")
+    expect_type(table, MemberTable, "table", "a MemberTable (MemberTable.from_households(...))")
     chosen = check_tier(schedule, tier)
     if schedule.late is None and table.any_late:
         raise DataMissingError(

@@ -12,7 +12,7 @@ Ratios are exact Decimal quotients quantized half-up: the burden ratio to 4 deci
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..messages import Note
 from ..ratebook.book import RateBook
-from ..ratebook.income import IncomeFigure, IncomeStats
+from ..ratebook.income import IncomeFigure, IncomeStats, check_statistic
 from ..units import half_up
 from .members import Household
 from .premium import PremiumResult, calculate
@@ -38,6 +38,26 @@ RATIO_PLACES = Decimal("0.0001")
 
 
 DAYS_PLACES = Decimal("0.01")
+
+
+def check_thresholds(values: object, name: str = "thresholds") -> tuple[Decimal, ...]:
+    """Affordability thresholds, validated and sorted: shares of income strictly between 0 and
+    1 (``Decimal("0.1")`` is 10%), given as Decimals or ints (a float is refused: it is not
+    the number written). Anything else is an :class:`~premium_calc.errors.OptionError`."""
+    from ..errors import OptionError, expect_type
+
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        expect_type(values, list, name, "a list of shares of income such as [Decimal('0.1')]")
+    out: list[Decimal] = []
+    for value in values:  # type: ignore[attr-defined]
+        expect_type(value, (Decimal, int), name, "shares of income as Decimals, such as Decimal('0.1')")
+        shown = repr(str(value)[:40])
+        if not Decimal(value).is_finite():
+            raise OptionError(name, Note("error.threshold_not_a_number", value=shown))
+        if not 0 < value < 1:
+            raise OptionError(name, Note("error.threshold_out_of_range", value=shown))
+        out.append(Decimal(value))
+    return tuple(sorted(out))
 
 
 class ThresholdCheck(BaseModel):
@@ -89,6 +109,13 @@ def measure_burden(
     notes: Sequence[Note] = (),
 ) -> Burden:
     """The burden of a priced household against its own income, or a statistic."""
+    from ..errors import expect_type
+
+    expect_type(premium, PremiumResult, "premium", "a PremiumResult (calculate(...))")
+    expect_type(household, Household, "household", "a Household (build_household(...))")
+    if statistic is not None:
+        expect_type(statistic, IncomeFigure, "statistic", "an IncomeFigure (IncomeStats.figure(...))")
+    thresholds = check_thresholds(thresholds)
     size = household.size
     residents = len(premium.resident_members)
     paid = premium.total_paid
@@ -197,6 +224,11 @@ def assess(
     expect_type(region, str, "region", "a region id or name (text)")
     expect_type(year, int, "year", "a coverage year (a whole number)")
     expect_type(household, Household, "household", "a Household (build_household(...))")
+    expect_type(statistic, str, "statistic", "an income statistic such as 'rural'")
+    statistic = check_statistic(statistic)
+    thresholds = check_thresholds(thresholds)
+    if stats is not None:
+        expect_type(stats, IncomeStats, "stats", "IncomeStats (book.income_stats())")
     schedule = book.standard(region, year)
     premium = calculate(schedule, household, tier=tier, late=late)
     figure: IncomeFigure | None = None
@@ -205,9 +237,7 @@ def assess(
         income_stats = stats if stats is not None else book.income_stats()
         names = {r: book.region(r).name for r in schedule.chain}
         figure, notes = income_stats.for_region(statistic, year - 1, schedule.chain, names)
-    burden = measure_burden(
-        premium, household, statistic=figure, thresholds=thresholds, notes=notes
-    )
+    burden = measure_burden(premium, household, statistic=figure, thresholds=thresholds, notes=notes)
     return Assessment(
         **premium.model_dump(),
         income=burden.income,

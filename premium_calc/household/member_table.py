@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -156,6 +156,14 @@ class MemberTable:
         cls, households: Sequence[Household], year: int, *, late: bool = False
     ) -> MemberTable:
         """Build the table from Household objects (household i gets id i)."""
+        from ..errors import expect_type
+        from .members import Household
+
+        expect_type(year, int, "year", "a coverage year (a whole number)")
+        if isinstance(households, str | bytes) or not isinstance(households, Iterable):
+            expect_type(households, list, "households", "a list of Household objects")
+        for i, household in enumerate(households):
+            expect_type(household, Household, f"households[{i}]", "a Household (build_household(...))")
         rows = [
             member_row(hid, m, m.age_in(year))
             for hid, household in enumerate(households)

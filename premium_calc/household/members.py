@@ -8,10 +8,12 @@ or from a TOML/JSON file (:func:`~premium_calc.household.parsing.load_household_
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from ..errors import HouseholdError
 from ..messages import Note
@@ -32,7 +34,32 @@ MEMBER_FLAGS: dict[str, str] = {
 }
 
 
-class Member(BaseModel):
+#: How deep inside model construction this thread is (see :class:`_Checked`).
+_BUILDING: ContextVar[int] = ContextVar("premium_calc_building", default=0)
+
+
+class _Checked(BaseModel):
+    """A model built by people: ``Member(age=-1)`` raises a :class:`HouseholdError` that names
+    the field in one line (in English and Chinese), not pydantic's ValidationError."""
+
+    def __init__(self, /, **data: Any) -> None:
+        # pydantic calls this __init__ for nested members too: only the outermost call turns
+        # the ValidationError (whose locations pydantic merges) into a HouseholdError.
+        depth = _BUILDING.get()
+        token = _BUILDING.set(depth + 1)
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            if depth:
+                raise
+            from ..ratefiles.pydantic_errors import household_error_text
+
+            raise HouseholdError(household_error_text(exc)) from None
+        finally:
+            _BUILDING.reset(token)
+
+
+class Member(_Checked):
     """One person in the household.
 
     Give ``age`` (whole years on 1 January of the coverage year) or ``birth_date``.
@@ -54,9 +81,11 @@ class Member(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Member:
         if self.age is None and self.birth_date is None:
-            raise ValueError("a member needs an age or a birth date")
+            raise PydanticCustomError("schema.member_needs_age", "a member needs an age or a birth date")
         if self.student and self.college:
-            raise ValueError("a member is a school student or a college student, not both")
+            raise PydanticCustomError(
+                "schema.member_student_college", "a member is a school student or a college student, not both"
+            )
         return self
 
     def age_in(self, coverage_year: int) -> int:
@@ -97,7 +126,7 @@ class Member(BaseModel):
         return head + (":" + ",".join(flags) if flags else "")
 
 
-class Household(BaseModel):
+class Household(_Checked):
     """Members and income. ``income`` is the annual household total in yuan; or give each
     member an ``income`` and the total is their sum."""
 
@@ -110,7 +139,9 @@ class Household(BaseModel):
     def _check(self) -> Household:
         has_member_income = any(m.income is not None for m in self.members)
         if self.income is not None and has_member_income:
-            raise ValueError("give the household income or per-member incomes, not both")
+            raise PydanticCustomError(
+                "schema.household_two_incomes", "give the household income or per-member incomes, not both"
+            )
         return self
 
     @property
@@ -138,7 +169,7 @@ class Household(BaseModel):
         return len(self.members)
 
 
-class HouseholdFile(BaseModel):
+class HouseholdFile(_Checked):
     """A household file: the household, and optionally where and when to price it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -154,13 +185,4 @@ class HouseholdFile(BaseModel):
     def household(self) -> Household:
         """The household; a file that gives both a household income and member incomes is
         refused with a HouseholdError (never a bare validation error)."""
-        from pydantic import ValidationError
-
-        from ..errors import HouseholdError
-        from ..messages import Note
-
-        try:
-            return Household(members=self.members, income=self.income)
-        except ValidationError as exc:
-            detail = "; ".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
-            raise HouseholdError(Note.verbatim(detail[:300])) from None
+        return Household(members=self.members, income=self.income)

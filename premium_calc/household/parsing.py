@@ -52,11 +52,23 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 #: How the list of accepted flags shows each flag in Chinese.
 _ZH_SHOWN = {
-    "male": "男", "female": "女", "student": "学生（中小学生）", "college": "大学生",
-    "employee": "职工医保", "disabled": "残疾一级到四级（残疾二级、二级残疾、残疾2级）",
-    "tekun": "特困", "orphan": "孤儿", "dibao": "低保", "dibao_edge": "低保边缘",
-    "monitored": "监测对象", "returned_poverty": "返贫致贫", "poverty_exit": "脱贫人口",
-    "low_income": "低收入", "youfu": "优抚", "family_planning": "计生特殊家庭", "border": "边境村民",
+    "male": "男",
+    "female": "女",
+    "student": "学生（中小学生）",
+    "college": "大学生",
+    "employee": "职工医保",
+    "disabled": "残疾一级到四级（残疾二级、二级残疾、残疾2级）",
+    "tekun": "特困",
+    "orphan": "孤儿",
+    "dibao": "低保",
+    "dibao_edge": "低保边缘",
+    "monitored": "监测对象",
+    "returned_poverty": "返贫致贫",
+    "poverty_exit": "脱贫人口",
+    "low_income": "低收入",
+    "youfu": "优抚",
+    "family_planning": "计生特殊家庭",
+    "border": "边境村民",
 }
 
 
@@ -160,6 +172,9 @@ def parse_member(spec: str, *, index: int = 1, where: str | None = None) -> Memb
     names (:data:`FLAG_ALIASES`: 男, 女, 学生, 大学生, 职工医保, 残疾二级, 低保, 特困 ...),
     separated by ``,`` ``，`` ``、`` ``;`` or spaces; full-width digits and punctuation are read as
     half-width ones. ``where`` names the spec in error messages (default ``--member '<spec>'``)."""
+    from ..errors import expect_type
+
+    expect_type(spec, str, "spec", "a member spec such as '45' or '42:female'")
     where = f"--member {spec!r}" if where is None else where
     text = spec.strip()
     if not text.isascii():
@@ -205,9 +220,7 @@ def parse_member(spec: str, *, index: int = 1, where: str | None = None) -> Memb
         raise HouseholdError(Note("error.at_member", where=where, detail=household_error_text(exc))) from None
 
 
-def build_household(
-    members: Iterable[Member | str], income: Decimal | int | str | None = None
-) -> Household:
+def build_household(members: Iterable[Member | str], income: Decimal | int | str | None = None) -> Household:
     """A household from members or member specs, with an optional annual income."""
     from ..errors import expect_type
 
@@ -245,8 +258,10 @@ HOUSEHOLD_FILE_BYTES = 1 * 2**20
 
 def load_household_file(path: Path | str) -> HouseholdFile:
     """Read a household from a ``.toml`` or ``.json`` file."""
+    from ..errors import expect_type
     from ..ratefiles.reading import read_limited_text
 
+    expect_type(path, (Path, str), "path", "a household file (a path)")
     p = Path(path)
     text = read_limited_text(p, lambda note: HouseholdError(note, file=str(p)), limit=HOUSEHOLD_FILE_BYTES)
     data: Any
@@ -317,7 +332,15 @@ def _named(text: str) -> str | None:
 #: Full-width and CJK punctuation that looks like the ASCII a TOML or JSON file needs.
 _LOOKALIKES: dict[str, str] = {
     **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
-    "\u3000": " ", "“": '"', "”": '"', "‘": "'", "’": "'", "【": "[", "】": "]", "、": ",", "。": ".",
+    "\u3000": " ",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "【": "[",
+    "】": "]",
+    "、": ",",
+    "。": ".",
 }
 
 

@@ -61,15 +61,19 @@ class RateBook:
 
     def __init__(
         self,
-        extra_dirs: Sequence[Path | str] = (),
+        extra_dirs: Sequence[Path | str] | Path | str | None = (),
         *,
         include_bundled: bool = True,
         use_env: bool = True,
     ) -> None:
         from ..errors import expect_type
 
+        if extra_dirs is None:
+            extra_dirs = ()
         if isinstance(extra_dirs, str | Path):
             extra_dirs = [extra_dirs]
+        if not isinstance(extra_dirs, Iterable):
+            expect_type(extra_dirs, list, "extra_dirs", "a list of rate directories (paths)")
         for d in extra_dirs:
             expect_type(d, (str, Path), "extra_dirs", "rate directories (paths)")
             if not str(d).strip():  # Path("") is the current directory: never read it by accident
@@ -121,6 +125,7 @@ class RateBook:
 
     def region(self, region_id: str) -> Region:
         """The parsed rate file of a region id (not a name: see :meth:`find`)."""
+        _expect_region_text(region_id)
         with self._lock:
             cached = self._regions.get(region_id)
             if cached is not None:
@@ -152,6 +157,7 @@ class RateBook:
 
     def find(self, query: str) -> str:
         """A region id from an id, Chinese or English name, or alias (case-insensitive)."""
+        _expect_region_text(query, "query")
         q = query.strip().strip("/")
         if q.endswith(".toml"):
             q = q[: -len(".toml")]
@@ -186,13 +192,18 @@ class RateBook:
                 cycle = " -> ".join([*seen, current])
                 region = self.region(region_id)
                 raise RateFileError(
-                    region.path, Note("error.parent_cycle", cycle=cycle), key="region.parent",
-                    key_path=("region", "parent"), rule="parent-cycle",
+                    region.path,
+                    Note("error.parent_cycle", cycle=cycle),
+                    key="region.parent",
+                    key_path=("region", "parent"),
+                    rule="parent-cycle",
                 )
             seen.append(current)
             try:
                 region = self.region(current)
             except UnknownRegionError:
+                if not out:  # the region itself is unknown, not a parent
+                    raise
                 child = out[-1]
                 raise RateFileError(
                     child.path,
@@ -258,8 +269,12 @@ class RateBook:
             notes.insert(0, Note(key, region=chain[-1].name, year=year, used=nearest.name))
             leaf = chain[-1]
             schedule = replace(
-                schedule, region=region_id, name=leaf.name, level=leaf.data.region.level,
-                chain=tuple(r.id for r in chain), standard_region=nearest.id,
+                schedule,
+                region=region_id,
+                name=leaf.name,
+                level=leaf.data.region.level,
+                chain=tuple(r.id for r in chain),
+                standard_region=nearest.id,
             )
         if place is not None:
             key = "note.place_whole_region" if schedule.whole_region else "note.place_from_region"
@@ -350,3 +365,9 @@ def _place_label(gazetteer: Gazetteer, place: Place) -> str:
     """A place as a person tells it from its namesakes: ``贵州省 毕节市 威宁彝族回族苗族自治县 (520526)``."""
     names = [a.name for a in gazetteer.ancestors(place)] + [place.name]
     return f"{' '.join(names)} ({place.code})"
+
+
+def _expect_region_text(value: object, name: str = "region_id") -> None:
+    from ..errors import expect_type
+
+    expect_type(value, str, name, "a region id or name (text)")

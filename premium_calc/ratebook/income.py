@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
-from ..errors import StatisticNotFoundError
+from ..errors import RateFileError, StatisticNotFoundError
 from ..messages import Note, tr
 from ..ratefiles.income_model import (
     IncomeFile,
@@ -41,7 +41,17 @@ Statistic = Literal[
 
 
 STATISTICS: tuple[str, ...] = (
-    "rural", "urban", "all", "q1", "q2", "q3", "q4", "q5", "median", "urban_median", "rural_median",
+    "rural",
+    "urban",
+    "all",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "q5",
+    "median",
+    "urban_median",
+    "rural_median",
 )
 
 #: The median statistics and the population whose median each is (``[[median]]`` rows).
@@ -136,7 +146,16 @@ class IncomeStats:
     """
 
     def __init__(self, dirs: Sequence[Path] | None = None) -> None:
-        self.dirs = tuple(dirs) if dirs is not None else (bundled_rates_dir(),)
+        from ..errors import expect_type
+
+        if dirs is not None:
+            if isinstance(dirs, str | bytes) or not isinstance(dirs, Iterable):
+                expect_type(dirs, list, "dirs", "a list of rate directories (paths)")
+            for d in dirs:
+                expect_type(d, (Path, str), "dirs", "rate directories (paths)")
+                if not str(d).strip():  # Path("") is the current directory
+                    raise RateFileError(Path(str(d)), Note("error.no_rate_directory"), rule="file")
+        self.dirs = tuple(Path(d) for d in dirs) if dirs is not None else (bundled_rates_dir(),)
         self._lock = threading.Lock()
         self._income: list[IncomeRow] | None = None
         self._quintiles: list[QuintileRow] = []
@@ -194,6 +213,12 @@ class IncomeStats:
         measure: Measure | None = None,
     ) -> IncomeFigure | None:
         """The figure for exactly this statistic, region and year (disposable preferred)."""
+        from ..errors import expect_type
+
+        expect_type(statistic, str, "statistic", "an income statistic such as 'rural'")
+        expect_type(year, int, "year", "a year (a whole number)")
+        expect_type(region, str, "region", "a region id such as 'cn/hunan'")
+        statistic = check_statistic(statistic, self)
         if statistic.startswith("q"):
             return self._quintile(statistic, year, measure) if region == "cn" else None
         rows, population = self._population_rows(statistic)
@@ -286,21 +311,28 @@ class IncomeStats:
             assert figure is not None
             figure = figure.model_copy(
                 update={
-                    "for_region": chain[-1], "for_chain": tuple(chain), "region_name": named.get(region),
+                    "for_region": chain[-1],
+                    "for_chain": tuple(chain),
+                    "region_name": named.get(region),
                 }
             )
             if figure.stands_in:
                 notes.append(
                     Note(
-                        "note.statistic_national_stands_in", statistic=stat_name(statistic),
-                        region=name(chain[-1]), year=year, back=REGIONAL_YEARS_BACK,
+                        "note.statistic_national_stands_in",
+                        statistic=stat_name(statistic),
+                        region=name(chain[-1]),
+                        year=year,
+                        back=REGIONAL_YEARS_BACK,
                     )
                 )
             elif region != chain[-1]:
                 notes.append(
                     Note(
-                        "note.statistic_from_ancestor", statistic=stat_name(statistic),
-                        region=name(chain[-1]), used=name(region),
+                        "note.statistic_from_ancestor",
+                        statistic=stat_name(statistic),
+                        region=name(chain[-1]),
+                        used=name(region),
                     )
                 )
             if best != year:
@@ -310,7 +342,10 @@ class IncomeStats:
         have = ", ".join(map(str, self.years(statistic))) or Note("error.none")
         raise StatisticNotFoundError(
             Note(
-                "error.no_statistic", statistic=stat_name(statistic), region=chain[-1], year=year,
+                "error.no_statistic",
+                statistic=stat_name(statistic),
+                region=chain[-1],
+                year=year,
                 years=have,
             )
         )
@@ -333,9 +368,7 @@ def check_statistic(statistic: str, stats: IncomeStats | None = None) -> str:
     if _RURAL_QUINTILE.match(value):
         rural_years: list[int] = []
         if stats is not None:
-            rural_years = sorted(
-                {r.year for r in stats.quintile_rows() if r.population == "rural"}
-            )
+            rural_years = sorted({r.year for r in stats.quintile_rows() if r.population == "rural"})
         old = (
             Note("error.rural_net_quintiles_only", years=", ".join(map(str, rural_years)))
             if rural_years

@@ -26,6 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .._frozen import Frozen
 from ..messages import Note, pick, uses_cjk
@@ -110,6 +111,7 @@ def _to_rate(value: object) -> object:
 #: arithmetic (exact Decimal, and int64 fen in the vectorised engine).
 MAX_AMOUNT = 100_000
 
+
 def _places(limit: int) -> Any:
     """A check that a decimal has at most ``limit`` decimals, done on its exponent (pydantic's
     own count lets 1e-999999999 through, and arithmetic with it then never ends)."""
@@ -118,7 +120,7 @@ def _places(limit: int) -> Any:
         exponent = value.as_tuple().exponent
         step = Decimal(1).scaleb(-limit)
         if isinstance(exponent, int) and exponent < -limit and value != value.quantize(step):
-            raise ValueError(f"at most {limit} decimals")
+            raise PydanticCustomError("schema.decimals_at_most", "at most {limit} decimals", {"limit": limit})
         return value
 
     return AfterValidator(check)
@@ -161,10 +163,14 @@ def _to_prose(value: object) -> str | BilingualText:
         if set(value) == {"zh", "en"} and all(isinstance(v, str) for v in value.values()):
             return BilingualText(zh=value["zh"], en=value["en"])
         keys = ", ".join(sorted(map(str, value))) or "none"
-        raise ValueError(
-            f'expected a table {{ zh = "...", en = "..." }} of two texts (got keys: {keys})'
+        raise PydanticCustomError(
+            "schema.prose_table_keys",
+            'expected a table {{ zh = "...", en = "..." }} of two texts (got keys: {keys})',
+            {"keys": keys},
         )
-    raise ValueError('expected text, or a table { zh = "...", en = "..." } of two texts')
+    raise PydanticCustomError(
+        "schema.prose_type", 'expected text, or a table {{ zh = "...", en = "..." }} of two texts'
+    )
 
 
 def english(prose: str | BilingualText) -> str:
@@ -199,7 +205,7 @@ _PROSE_SCHEMA: dict[str, object] = {
             "required": ["zh", "en"],
             "additionalProperties": False,
         },
-    ]
+    ],
 }
 
 
@@ -260,7 +266,7 @@ class Condition(Frozen):
     @classmethod
     def _age_range(cls, v: AgeBound | None) -> AgeBound | None:
         if isinstance(v, int) and not 0 <= v <= 130:
-            raise ValueError("age must be between 0 and 130")
+            raise PydanticCustomError("schema.age_range", "age must be between 0 and 130")
         return v
 
 
@@ -352,15 +358,20 @@ class AssistRule(Frozen):
     @model_validator(mode="after")
     def _one_form(self) -> AssistRule:
         if self.at_most is not None and self.missing is None:
-            raise ValueError("at_most bounds an unknown amount: it goes with missing")
+            raise PydanticCustomError(
+                "schema.at_most_needs_missing", "at_most bounds an unknown amount: it goes with missing"
+            )
         given = [k for k in ASSIST_FORMS if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError(
-                "an assisted rule needs exactly one of pays, pays_share, assistance, missing"
-                f" (got {', '.join(given) or 'none'})"
+            raise PydanticCustomError(
+                "schema.assist_one_form",
+                "an assisted rule needs exactly one of pays, pays_share, assistance, missing (got {given})",
+                {"given": ", ".join(given) or "-"},
             )
         if not self.groups and not self.disability_grades and self.when is None:
-            raise ValueError("an assisted rule needs groups, disability_grades or when")
+            raise PydanticCustomError(
+                "schema.assist_needs_whom", "an assisted rule needs groups, disability_grades or when"
+            )
         return self
 
     @property

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import RateFileError
-from ..messages import Note
+from ..messages import Note, has
 from .keypaths import KeyPath, format_path, line_of
 
 
@@ -27,9 +27,27 @@ def first_error(exc: ValidationError, unknown_key: Note) -> tuple[KeyPath, Note]
     elif err["type"] == "extra_forbidden":
         rule = unknown_key
     else:
-        msg = err["msg"].removeprefix("Value error, ")
-        rule = Note.verbatim(msg[0].lower() + msg[1:] if msg else "invalid value")
+        rule = _rule(err["type"], err.get("ctx") or {}, err["msg"])
     return loc, Note("error.value_rule", value=shown, rule=rule)
+
+
+def _rule(kind: str, ctx: dict[str, object], msg: str) -> Note:
+    """What a value should be, from the catalog: pydantic's own checks by their error type
+    (``schema.less_than_equal`` ...), this project's checks by theirs (raised as
+    ``PydanticCustomError("schema.<name>", ...)``); pydantic's English only for a type the
+    catalog lacks."""
+    key = kind if kind.startswith("schema.") else f"schema.{kind}"
+    if has(key):
+        return Note(key, **{k: _plain(v) for k, v in ctx.items()})
+    msg = msg.removeprefix("Value error, ")
+    return Note.verbatim(msg[0].lower() + msg[1:] if msg else "invalid value")
+
+
+def _plain(value: object) -> object:
+    """A context value as the file writes it (Decimal('130') -> 130, "'a', 'b'" stays)."""
+    if isinstance(value, str):
+        return value.replace("' or '", "' / '")  # literal_error's "'male' or 'female'"
+    return value if isinstance(value, int) else str(value)
 
 
 def validation_error(path: Path, exc: ValidationError) -> RateFileError:

@@ -49,8 +49,15 @@ def bundled_rates_dir() -> Path:
 
 
 def data_version(rates_dir: Path | None = None) -> str:
-    """The version string of the rate data (``rates/DATA_VERSION``), separate from the code's."""
-    path = (rates_dir or bundled_rates_dir()) / "DATA_VERSION"
+    """The version string of the rate data (``rates/DATA_VERSION``), separate from the code's;
+    ``"unknown"`` for a rate directory without that file (a user's overlay)."""
+    from ..errors import expect_type
+
+    if rates_dir is not None:
+        expect_type(rates_dir, (Path, str), "rates_dir", "a rate directory (a path)")
+        if not Path(rates_dir).is_dir():
+            raise RateFileError(Path(rates_dir), Note("error.no_rate_directory"), rule="file")
+    path = Path(rates_dir or bundled_rates_dir()) / "DATA_VERSION"
     try:
         return path.read_text(encoding="utf-8").strip()
     except OSError:
@@ -113,8 +120,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         detail = _TOML_POS.sub("", msg).strip() or "invalid TOML"
         if pos:
             raise RateFileError(
-                path, Note("error.invalid_toml", detail=detail),
-                line=int(pos[1]), column=int(pos[2]), rule="toml",
+                path,
+                Note("error.invalid_toml", detail=detail),
+                line=int(pos[1]),
+                column=int(pos[2]),
+                rule="toml",
             ) from None
         raise RateFileError(path, Note("error.invalid_toml", detail=detail), rule="toml") from None
 

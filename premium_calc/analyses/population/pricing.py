@@ -130,6 +130,17 @@ def price_population(
 ) -> PopulationResult:
     """Price every household under the standard of its own region and year (the columns), or
     of ``region`` / ``year`` where the population has none."""
+    from ...errors import expect_type
+    from ...ratebook.book import RateBook
+
+    expect_type(book, RateBook, "book", "a RateBook")
+    expect_type(
+        population, Population, "population", "a Population (from_columns(...) or synthetic_population(...))"
+    )
+    if region is not None:
+        expect_type(region, str, "region", "a region id or name (text)")
+    if year is not None:
+        expect_type(year, int, "year", "a coverage year (a whole number)")
     h = population.households
     regions = population.regions or (region or "",)
     region_of = population.region if population.region is not None else np.zeros(h, dtype=np.int32)
