@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
+from typing_extensions import Self
 
 from ..errors import HouseholdError
 from ..messages import Note
@@ -40,7 +41,8 @@ _BUILDING: ContextVar[int] = ContextVar("premium_calc_building", default=0)
 
 class _Checked(BaseModel):
     """A model built by people: ``Member(age=-1)`` raises a :class:`HouseholdError` that names
-    the field in one line (in English and Chinese), not pydantic's ValidationError."""
+    the field in one line (in English and Chinese), not pydantic's ValidationError
+    (``model_validate``, pydantic's own entry, keeps raising that)."""
 
     def __init__(self, /, **data: Any) -> None:
         # pydantic calls this __init__ for nested members too: only the outermost call turns
@@ -55,6 +57,17 @@ class _Checked(BaseModel):
             from ..ratefiles.pydantic_errors import household_error_text
 
             raise HouseholdError(household_error_text(exc)) from None
+        finally:
+            _BUILDING.reset(token)
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
+        """pydantic's own entry: its ValidationError (with every location) is kept for the
+        caller to word, as :func:`~premium_calc.household.parsing.load_household_file` does
+        with the file's name."""
+        token = _BUILDING.set(_BUILDING.get() + 1)
+        try:
+            return super().model_validate(obj, **kwargs)
         finally:
             _BUILDING.reset(token)
 
