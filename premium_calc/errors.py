@@ -64,9 +64,7 @@ class UnknownRegionError(PremiumCalcError):
     def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
         self.query = query
         self.suggestions = tuple(suggestions)
-        hint = (
-            Note("error.did_you_mean", suggestions=", ".join(self.suggestions)) if self.suggestions else ""
-        )
+        hint = Note("error.did_you_mean", suggestions=", ".join(self.suggestions)) if self.suggestions else ""
         super().__init__(Note("error.unknown_region", query=repr(query), hint=hint))
 
 
@@ -75,12 +73,11 @@ class AmbiguousRegionError(UnknownRegionError):
 
     code = "ambiguous-region"
 
-    def __init__(self, query: str, candidates: Sequence[str]) -> None:
+    def __init__(self, query: str, candidates: Sequence[str], *, rate_files: bool = False) -> None:
         self.query = query
         self.suggestions = tuple(candidates)
-        PremiumCalcError.__init__(
-            self, Note("error.ambiguous_region", query=repr(query), candidates="; ".join(candidates))
-        )
+        key = "error.ambiguous_rate_region" if rate_files else "error.ambiguous_region"
+        PremiumCalcError.__init__(self, Note(key, query=repr(query), candidates="; ".join(candidates)))
 
 
 class YearNotCoveredError(PremiumCalcError):
@@ -94,9 +91,7 @@ class YearNotCoveredError(PremiumCalcError):
         self.available = tuple(available)
         years = ", ".join(str(y) for y in self.available) or Note("error.none")
         extra = Note("error.in_parentheses", text=note) if note else ""
-        super().__init__(
-            Note("error.year_not_covered", region=region, year=year, years=years, extra=extra)
-        )
+        super().__init__(Note("error.year_not_covered", region=region, year=year, years=years, extra=extra))
 
 
 class DataMissingError(PremiumCalcError):
@@ -222,9 +217,7 @@ class NoDataInSpanError(PremiumCalcError):
 
     code = "no-data-in-span"
 
-    def __init__(
-        self, region: str, start: int | None, end: int | None, years: Sequence[int]
-    ) -> None:
+    def __init__(self, region: str, start: int | None, end: int | None, years: Sequence[int]) -> None:
         self.region = region
         self.start = start
         self.end = end
@@ -257,7 +250,9 @@ class UnknownCategoryError(PremiumCalcError):
         self.known = tuple(known)
         super().__init__(
             Note(
-                "error.unknown_category", region=region, category=repr(category),
+                "error.unknown_category",
+                region=region,
+                category=repr(category),
                 known=", ".join(known) or Note("error.none"),
             )
         )
@@ -292,9 +287,7 @@ class EditError(PremiumCalcError):
 
     code = "edit"
 
-    def __init__(
-        self, message: Note | str, problems: Iterable[RuleProblem] = (), headline: str = ""
-    ) -> None:
+    def __init__(self, message: Note | str, problems: Iterable[RuleProblem] = (), headline: str = "") -> None:
         super().__init__(message)
         self.problems = tuple(problems)
         self.headline = headline

@@ -231,3 +231,36 @@ def test_a_share_with_a_huge_negative_exponent_is_refused(tmp_path: Path) -> Non
 
     with pytest.raises(ValidationError, match="6 decimal"):  # our check, or pydantic 2.14+'s own
         TypeAdapter(Rate).validate_python("1e-999999999")  # it made batch loop for ever
+
+
+def test_an_overlay_that_reuses_a_bundled_name_is_ambiguous_and_validate_warns(tmp_path: Path) -> None:
+    from premium_calc.ratefiles.reading import bundled_rates_dir
+
+    (tmp_path / "aa").mkdir()
+    text = (bundled_rates_dir() / "cn" / "hunan.toml").read_text(encoding="utf-8")
+    (tmp_path / "aa" / "fake.toml").write_text(text.replace("individual = 400", "individual = 999"), encoding="utf-8")
+    result = cli("calc", "-r", "湖南", "-y", "2026", "--member", "40", "--rates-dir", str(tmp_path), "--lang", "zh")
+    assert result.returncode == 2
+    assert result.stderr == "错误: '湖南'对应多个费率地区：湖南省 (aa/fake); 湖南省 (cn/hunan)（请用地区编号，如 cn/hunan）\n"
+    checked = cli("rates", "validate", "--rates-dir", str(tmp_path))
+    shared = [line for line in checked.stdout.splitlines() if "also a name of" in line]
+    assert shared == [
+        f"{tmp_path}/aa/fake.toml:13:2: region: '湖南省', 'Hunan', '湖南', '湘', 'Hunan Province': also a name"
+        " of cn/hunan, so looking it up asks which region is meant (expected each name and alias in one rate"
+        " file only; to replace a bundled region, give the file its id, e.g. cn/hunan.toml)"
+    ]
+
+
+def test_a_year_whose_categories_reach_nobody_fails_validation(tmp_path: Path) -> None:
+    rates = _overlay(tmp_path, 'coverage = 2026\n', 'coverage = 2026\n')
+    path = rates / "cn" / "hunan.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("coverage = 2026")
+    at = text.index('  id = "resident"\n', start) + len('  id = "resident"\n')
+    path.write_text(text[:at] + "  when = { min_age = 100 }\n" + text[at:], encoding="utf-8")
+    checked = cli("rates", "validate", "--rates-dir", str(rates))
+    assert "residents aged 0-99 find no category" in checked.stdout
+    path.write_text(text[:at] + "  when = { student = true }\n" + text[at:], encoding="utf-8")
+    checked = cli("rates", "validate", "--rates-dir", str(rates))
+    assert checked.returncode == 1
+    assert "no resident of any age finds a category in coverage year 2026" in checked.stdout

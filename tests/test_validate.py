@@ -364,13 +364,46 @@ CASES: list[tuple[str, dict[str, str], list[str]]] = [
             "cn/p.toml": region(
                 year(
                     2025,
-                    categories='\n  [[year.category]]\n  id = "elderly"\n  when = { min_age = 60 }\n',
+                    categories='\n  [[year.category]]\n  id = "elderly"\n',
                 )
             )
         },
         [
             "cn/p.toml:10:3: year[0].category[0]: category 'elderly' has no amount (expected"
             " individual, tiers or missing, here or on a parent category with the same id)"
+        ],
+    ),
+    (
+        "category-gap",
+        {
+            "cn/p.toml": region(
+                year(
+                    2025,
+                    categories='\n  [[year.category]]\n  id = "elderly"\n  individual = 400\n'
+                    '  when = { min_age = { male = 60, female = 55 } }\n',
+                )
+            )
+        },
+        [
+            "cn/p.toml:6:1: year[0]: in coverage year 2025, residents aged 0-54, 55-59 (men) find no"
+            " category: their calculations fail (expected categories that cover every age)"
+        ],
+    ),
+    (
+        "category-unreachable",
+        {
+            "cn/p.toml": region(
+                year(
+                    2025,
+                    categories='\n  [[year.category]]\n  id = "pupils"\n  individual = 400\n'
+                    "  when = { student = true }\n",
+                )
+            )
+        },
+        [
+            "cn/p.toml:6:1: year[0]: no resident of any age finds a category in coverage year 2025:"
+            " calculations for it fail (expected a category without conditions, or conditions that"
+            " together cover ages 0-130)"
         ],
     ),
     (
@@ -508,6 +541,8 @@ def test_rule_ids_and_severity(
         "source-unchecked",
         "source-orphan",
         "redundant",
+        "category-gap",
+        "name-shared",
     }
     for p in found:
         assert p.severity == ("warning" if p.rule in warning_rules else "error"), p
@@ -533,7 +568,7 @@ def test_broken_ancestor_is_reported_on_the_child_only_when_not_validated(tmp_pa
         " (expected every ancestor to name the id of a rate file)"
     ]
     book = make(tmp_path, files)
-    rules = [p.rule for p in validate(book)]
+    rules = [p.rule for p in validate(book) if p.rule != "name-shared"]  # both are "某省"
     assert rules == ["parent-unknown"]  # once, on the province
 
 

@@ -92,6 +92,7 @@ class RateBook:
         self._regions: dict[str, Region] = {}
         self._schedules: dict[tuple[str, int], Schedule] = {}
         self._names: dict[str, str] | None = None
+        self._shared: dict[str, list[str]] = {}
         self._codes: dict[str, str] | None = None
         self._stats: IncomeStats | None = None
 
@@ -149,11 +150,24 @@ class RateBook:
         with self._lock:
             if self._names is None:
                 index: dict[str, str] = {}
+                shared: dict[str, list[str]] = {}
                 for region_id, path in self._discover().items():
                     for key in header_names(path):
-                        index.setdefault(normalize_name(key), region_id)
+                        name = normalize_name(key)
+                        first = index.setdefault(name, region_id)
+                        if first != region_id:
+                            claims = shared.setdefault(name, [first])
+                            if region_id not in claims:
+                                claims.append(region_id)
+                self._shared = shared
                 self._names = index
             return self._names
+
+    def shared_names(self) -> dict[str, list[str]]:
+        """Names or aliases that several rate files claim (normalised name -> region ids, in
+        the order the directories are searched): looking one up is ambiguous, never a guess."""
+        self._name_index()
+        return {k: list(v) for k, v in self._shared.items()}
 
     def find(self, query: str) -> str:
         """A region id from an id, Chinese or English name, or alias (case-insensitive)."""
@@ -166,9 +180,16 @@ class RateBook:
         if REGION_ID.match(q.lower()) and q.lower() in self._discover():
             return q.lower()
         hit = self._name_index().get(normalize_name(q))
+        claims = self._shared.get(normalize_name(q))
+        if claims:
+            raise AmbiguousRegionError(query, [self._label(r) for r in claims], rate_files=True)
         if hit is not None:
             return hit
         raise UnknownRegionError(query, self._suggest(query))
+
+    def _label(self, region_id: str) -> str:
+        names = header_names(self.path_of(region_id))
+        return f"{names[0]} ({region_id})" if names else region_id
 
     def _suggest(self, query: str) -> list[str]:
         names = dict(self._name_index()) if self._paths is not None else {}
@@ -291,6 +312,8 @@ class RateBook:
         q = query.strip()
         try:
             region_id = self.find(q)
+        except AmbiguousRegionError:
+            raise
         except UnknownRegionError:
             region_id = None
         latin_name = q.isascii() and "/" not in q and not q.isdigit()

@@ -167,8 +167,13 @@ def _column(line: str, path: KeyPath) -> int:
 
 
 def _is_type_tag(part: str) -> bool:
-    """pydantic puts union member names (``list[Condition]``, ``function-before[...]``) in locs."""
-    return any(ch in part for ch in "[(") or part in {"int", "str", "bool", "float"}
+    """pydantic puts union member names (``list[Condition]``, ``function-before[...]``,
+    ``Condition``) in locs; keys and ids of rate files are lower-case, model names are not."""
+    return (
+        any(ch in part for ch in "[(")
+        or part in {"int", "str", "bool", "float", "decimal", "date"}
+        or part[:1].isupper()
+    )
 
 
 def format_path(path: Sequence[str | int]) -> str:

@@ -55,6 +55,9 @@ Rules (``rule`` id, severity, what it catches):
     parent category with the same id.
 ``category-none`` (error)
     a coverage year with no category, here or in any parent.
+``category-unreachable`` (error), ``category-gap`` (warning)
+    no member of any age, or members of some ages, find a category in the resolved year
+    (:mod:`.reach`): their calculations would fail.
 ``includes-exceeds`` (error)
     ``includes`` components that add up to more than the category's amount.
 ``below-minimum`` (warning)
@@ -68,6 +71,9 @@ Rules (``rule`` id, severity, what it catches):
     a low-confidence source without a ``url``: nobody can check the value.
 ``source-orphan`` (warning)
     ``subsidy_source`` in an entry that sets no ``subsidy``.
+``name-shared`` (warning)
+    a name or alias that another rate file in use also claims (an overlay that reuses a
+    bundled region's name): looking it up is ambiguous (:meth:`RateBook.shared_names`).
 ``redundant`` (warning)
     a city or county entry that sets values, all equal to its parent's for that year (an
     entry that applies the parent's standard needs only ``coverage``, ``policy`` and
@@ -95,6 +101,7 @@ from ..ratefiles.keypaths import KeyPath, _is_type_tag, position_of
 from ..ratefiles.reading import STATS_DIR, Region, iter_rate_files, load_rate_file
 from .file_rules import check_entry, check_sources, check_years
 from .problems import FileCheck, Problem
+from .reach import check_reach
 from .resolved_rules import check_amounts, check_chain, check_redundant, check_tiers
 
 
@@ -113,7 +120,33 @@ def validate(book: RateBook, paths: Sequence[Path | str] | None = None) -> list[
         problems += check_file(FileCheck(book, path, rid, validated, direct=paths is None))
     if paths is None:
         problems += check_statistics(book)
+        problems += check_shared_names(book)
     return sorted(problems, key=Problem.sort_key)
+
+
+def check_shared_names(book: RateBook) -> list[Problem]:
+    """``name-shared`` (warning): names or aliases that several rate files claim (an overlay
+    that reuses a bundled region's name, two files with one alias), once per file; where a
+    user's file is among them, on the user's files only. Looking such a name up asks which
+    region is meant instead of taking one."""
+    from ..ratebook.names import header_names, normalize_name
+
+    bundled = book.dirs[-1] if book.dirs else None
+    by_file: dict[str, dict[str, list[str]]] = {}  # region id -> name -> the other claimants
+    for name, claims in book.shared_names().items():
+        users = [r for r in claims if bundled is None or not book.path_of(r).is_relative_to(bundled)]
+        for rid in users or claims:
+            by_file.setdefault(rid, {})[name] = [r for r in claims if r != rid]
+    problems: list[Problem] = []
+    for rid, shared in sorted(by_file.items()):
+        path = book.path_of(rid)
+        written = {normalize_name(n): n for n in header_names(path)}
+        names = ", ".join(repr(written.get(n, n)) for n in shared)
+        others = ", ".join(dict.fromkeys(r for claims in shared.values() for r in claims))
+        check = FileCheck(book, path, rid, set(), direct=True)
+        check.warning("name-shared", ("region",), Note("validate.name_shared", names=names, others=others))
+        problems += check.problems
+    return problems
 
 
 def check_statistics(book: RateBook) -> list[Problem]:
@@ -142,9 +175,7 @@ def check_statistics(book: RateBook) -> list[Problem]:
     return problems
 
 
-def validate_text(
-    book: RateBook, path: Path, text: str, region_id: str | None = None
-) -> list[Problem]:
+def validate_text(book: RateBook, path: Path, text: str, region_id: str | None = None) -> list[Problem]:
     """Check ``text`` as the new content of ``path`` (region ``region_id``), without writing it.
 
     The text is checked in a private temporary copy; problems name ``path``.
@@ -161,9 +192,7 @@ def validate_text(
     )
 
 
-def validate_descendants(
-    book: RateBook, region_id: str, override: Region | None = None
-) -> list[Problem]:
+def validate_descendants(book: RateBook, region_id: str, override: Region | None = None) -> list[Problem]:
     """Problems of every region that inherits from ``region_id`` (with ``override`` in its place)."""
     view: RateBook = _Overlay(book, {region_id: override}) if override is not None else book
     out: list[Problem] = []
@@ -187,18 +216,14 @@ def _region_id_of(book: RateBook, path: Path) -> str | None:
     return None
 
 
-def _targets(
-    book: RateBook, paths: Sequence[Path | str] | None
-) -> list[tuple[str | None, Path]]:
+def _targets(book: RateBook, paths: Sequence[Path | str] | None) -> list[tuple[str | None, Path]]:
     if paths is None:
         return [(rid, book.path_of(rid)) for rid in book.region_ids()]
     out: list[tuple[str | None, Path]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*.toml") if STATS_DIR not in p.relative_to(path).parts[:1]
-            )
+            files = sorted(p for p in path.rglob("*.toml") if STATS_DIR not in p.relative_to(path).parts[:1])
         else:
             files = [path]
         for file in files:
@@ -283,6 +308,7 @@ def check_file(check: FileCheck) -> list[Problem]:
             continue
         check_tiers(check, index, entry, schedule)
         check_amounts(check, index, schedule)
+        check_reach(check, index, schedule)
         check_redundant(check, book, region, index, entry, schedule)
     return check.problems
 
