@@ -238,15 +238,18 @@ def test_an_overlay_that_reuses_a_bundled_name_is_ambiguous_and_validate_warns(t
 
     (tmp_path / "aa").mkdir()
     text = (bundled_rates_dir() / "cn" / "hunan.toml").read_text(encoding="utf-8")
-    (tmp_path / "aa" / "fake.toml").write_text(text.replace("individual = 400", "individual = 999"), encoding="utf-8")
-    result = cli("calc", "-r", "湖南", "-y", "2026", "--member", "40", "--rates-dir", str(tmp_path), "--lang", "zh")
+    fake = text.replace("individual = 400", "individual = 999")
+    (tmp_path / "aa" / "fake.toml").write_text(fake, encoding="utf-8")
+    result = cli("calc", "-r", "湖南", "-m", "40", "--rates-dir", str(tmp_path), "--lang", "zh")
     assert result.returncode == 2
-    assert result.stderr == "错误: '湖南'对应多个费率地区：湖南省 (aa/fake); 湖南省 (cn/hunan)（请用地区编号，如 cn/hunan）\n"
+    assert result.stderr == (
+        "错误: '湖南'对应多个费率地区：湖南省 (aa/fake); 湖南省 (cn/hunan)（请用地区编号，如 cn/hunan）\n"
+    )
     checked = cli("rates", "validate", "--rates-dir", str(tmp_path))
     shared = [line for line in checked.stdout.splitlines() if "also a name of" in line]
     assert shared == [
-        f"{tmp_path}/aa/fake.toml:13:2: region: '湖南省', 'Hunan', '湖南', '湘', 'Hunan Province': also a name"
-        " of cn/hunan, so looking it up asks which region is meant (expected each name and alias in one rate"
+        f"{tmp_path}/aa/fake.toml:13:2: region: '湖南省', 'Hunan', '湖南', '湘', 'Hunan Province':"
+        " also a name of cn/hunan, so looking it up asks which region is meant (expected each name and alias in one rate"
         " file only; to replace a bundled region, give the file its id, e.g. cn/hunan.toml)"
     ]
 
