@@ -250,7 +250,8 @@ def test_an_overlay_that_reuses_a_bundled_name_is_ambiguous_and_validate_warns(t
     assert shared == [
         f"{tmp_path}/aa/fake.toml:13:2: region: '湖南省', 'Hunan', '湖南', '湘', 'Hunan Province':"
         " also a name of cn/hunan, so looking it up asks which region is meant"
-        " (expected each name and alias in one rate file only; to replace a bundled region, give the file its id, e.g. cn/hunan.toml)"
+        " (expected each name and alias in one rate file only; to replace a bundled region,"
+        " give the file its id, e.g. cn/hunan.toml)"
     ]
 
 
