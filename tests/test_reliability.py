@@ -268,3 +268,31 @@ def test_a_year_whose_categories_reach_nobody_fails_validation(tmp_path: Path) -
     checked = cli("rates", "validate", "--rates-dir", str(rates))
     assert checked.returncode == 1
     assert "no resident of any age finds a category in coverage year 2026" in checked.stdout
+
+
+def test_validate_reports_every_schema_error_of_a_file_in_one_run(tmp_path: Path) -> None:
+    rates = _overlay(tmp_path, "subsidy = 640", 'subsidy = "abc"')
+    path = rates / "cn" / "hunan.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("individual = 380", "individul = 380", 1).replace("pays = 190", "pays = -5")
+    path.write_text(text.replace('confidence = "medium"', 'confidence = "sure"', 1), encoding="utf-8")
+    checked = cli("rates", "validate", "--rates-dir", str(rates), "--lang", "zh")
+    mine = [line.removeprefix(f"{path}:") for line in checked.stdout.splitlines() if str(path) in line]
+    assert mine == [
+        "22:227: year[0].source.confidence: 'sure': 应为其中之一：'high', 'medium', 'low'",
+        "23:1: year[0].subsidy: 'abc': 应为数字",
+        "29:3: year[0].category[0].individul: 380: 不认识的项（费率文件能用哪些项见 rates/README.md）",
+        "43:3: year[0].assisted[1].pays: -5: 不能小于 0",
+    ]
+    # A value that fails every member of a union is reported inside the table, not as "a number".
+    from premium_calc.ratefiles.reading import bundled_rates_dir
+
+    rates = tmp_path / "sz"
+    shenzhen = rates / "cn" / "guangdong" / "shenzhen.toml"
+    shenzhen.parent.mkdir(parents=True)
+
+    original = (bundled_rates_dir() / "cn" / "guangdong" / "shenzhen.toml").read_text(encoding="utf-8")
+    changed = original.replace('rate = "0.6%", months = 12', 'rate = "0.6%", months = 0', 1)
+    shenzhen.write_text(changed, encoding="utf-8")
+    result = cli("calc", "-r", "深圳", "-y", "2025", "-m", "40", "--rates-dir", str(rates))
+    assert result.stderr.endswith(":60: year[1].category[0].individual.months: 0: should be at least 1\n")

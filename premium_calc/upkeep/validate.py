@@ -11,8 +11,8 @@ Rules (``rule`` id, severity, what it catches):
 ``toml`` (error)
     the file is not valid TOML (line and column from the parser).
 ``schema`` (error)
-    a key or value the rate-file schema does not allow (:mod:`premium_calc.ratefiles.model`; the
-    first such problem of a file, as the loader reports it).
+    a key or value the rate-file schema does not allow (:mod:`premium_calc.ratefiles.model`;
+    every such problem of a file, up to 50, where a calculation reports the first).
 ``year-duplicate`` (error)
     two ``[[year]]`` entries for the same coverage year.
 ``year-overlap`` (error)
@@ -319,8 +319,26 @@ def load(check: FileCheck) -> Region | None:
             return check.book.region(check.rid)
         return Region(check.rid, check.path, load_rate_file(check.path))
     except RateFileError as exc:
-        check.problems.append(from_load_error(check, exc))
+        found = _every_schema_error(check.path) if exc.rule == "schema" else []
+        check.problems += [from_load_error(check, e) for e in found or [exc]]
         return None
+
+
+def _every_schema_error(path: Path) -> list[RateFileError]:
+    """All schema errors of a file (the loader stops at the first), for one run to show all."""
+    from pydantic import ValidationError
+
+    from ..ratefiles.model import RateFile
+    from ..ratefiles.pydantic_errors import validation_errors
+    from ..ratefiles.reading import read_toml
+
+    try:
+        RateFile.model_validate(read_toml(path))
+    except ValidationError as exc:
+        return validation_errors(path, exc)
+    except RateFileError:
+        pass
+    return []
 
 
 def from_load_error(check: FileCheck, exc: RateFileError) -> Problem:
