@@ -137,7 +137,7 @@ def test_batch_reads_gbk_skips_bad_rows_and_never_loses_the_input(tmp_path: Path
         "丁",
     ]
     assert "1 rows of" in result.stderr and ":3: 'abc' is not an age" in result.stderr
-    assert rejects.read_text(encoding="utf-8").splitlines()[1].startswith("3,")
+    assert rejects.read_text(encoding="utf-8").splitlines()[1].startswith(f"{survey},3,")
     same = cli("batch", str(survey), "-r", "湖南", "-y", "2026", "--out", str(survey))
     assert same.returncode == 2 and "is the survey file itself" in same.stderr
     assert survey.read_bytes() == before
@@ -296,3 +296,23 @@ def test_validate_reports_every_schema_error_of_a_file_in_one_run(tmp_path: Path
     shenzhen.write_text(changed, encoding="utf-8")
     result = cli("calc", "-r", "深圳", "-y", "2025", "-m", "40", "--rates-dir", str(rates))
     assert result.stderr.endswith(":60: year[1].category[0].individual.months: 0: should be at least 1\n")
+
+
+def test_population_writes_the_rows_it_left_out_to_a_reject_file(tmp_path: Path) -> None:
+    survey = tmp_path / "p.csv"
+    survey.write_text("household,age,income\n1,45,20000\n2,abc,1000\n3,40\n4,30,5000,9\n5,200,100\n")
+    rejects = tmp_path / "rejects.csv"
+    result = cli("population", str(survey), "-r", "湖南", "--rejects", str(rejects), "--lang", "zh")
+    assert result.returncode == 0, result.stderr
+    assert f"有 4 行没有算进去，已列在 {rejects}" in result.stderr
+    assert rejects.read_text(encoding="utf-8").splitlines() == [
+        '"file","line","column","value","reason"',
+        f'"{survey}",3,"age","abc","应为整数"',
+        f'"{survey}",4,"","3,40","有 2 个字段而不是 3 个；已跳过该行"',
+        f'"{survey}",5,"","4,30,5000,9","有 4 个字段而不是 3 个；已跳过该行"',
+        f'"{survey}",6,"age","200","应为 0 到 130 之间的数"',
+    ]
+    said = "".join(result.stdout.split())  # the console wraps long lines
+    assert f"{survey}:4：有2个字段而不是3个" in said  # the summary names the line too
+    same = cli("population", str(survey), "-r", "湖南", "--rejects", str(survey))
+    assert same.returncode == 2 and "is the survey file itself" in same.stderr

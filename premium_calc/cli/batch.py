@@ -85,8 +85,14 @@ def batch(
         for _line, note in survey.rejected[:5]:
             typer.echo("  " + say(note, lang), err=True)
         if rejects is not None:
-            lines = "".join(f"{line},{str(note)!r}\n" for line, note in survey.rejected)
-            _write_whole(rejects, "line,reason\n" + lines, lang)
+            import csv
+            import io
+
+            table = io.StringIO()
+            sheet = csv.writer(table, lineterminator="\n")
+            sheet.writerow(["file", "line", "reason"])
+            sheet.writerows([str(file), line, note.text(lang)] for line, note in survey.rejected)
+            _write_whole(rejects, table.getvalue(), lang)
     if out is None:
         typer.echo(text, nl=False)
     else:

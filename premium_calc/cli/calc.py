@@ -127,7 +127,7 @@ def calc(
     hh, spec = household_from_options(member, household, income)
     spec_tier = spec.tier if spec is not None else None
     region = region or (spec.region if spec is not None else None)
-    year = year or (spec.year if spec is not None else None)
+    year = year if year is not None else (spec.year if spec is not None else None)
     if region is None:
         fail(tr("cli.no_region", lang), lang=lang)
     year, year_note = chosen_year(year, paid_in)

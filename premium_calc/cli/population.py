@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from ..analyses.population.pricing import PopulationResult
 
 POPULATION_HELP = tr("cli.help.population", LANG)
+#: At most this many unreadable member rows are kept for ``--rejects`` (the count says if more).
+MAX_REJECTS = 1_000_000
 
 
 def parse_columns(pairs: list[str] | None) -> dict[str, str]:
@@ -102,6 +104,9 @@ def population(
         bool, typer.Option("--quintiles", help=tr("cli.help.population.quintiles", LANG))
     ] = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help=tr("cli.help.population.out", LANG))] = None,
+    rejects: Annotated[
+        Path | None, typer.Option("--rejects", help=tr("cli.help.population.rejects", LANG))
+    ] = None,
     batch_rows: Annotated[
         int, typer.Option("--batch-rows", help=tr("cli.help.population.batch_rows", LANG))
     ] = 1_000_000,
@@ -143,8 +148,16 @@ def population(
         region = region or model.region
     else:
         assert file is not None
+        for target in (out, rejects):
+            if target is not None and file.exists() and target.exists() and target.samefile(file):
+                raise OptionError(
+                    "--out" if target is out else "--rejects", Note("cli.out_is_input", path=target)
+                )
         source = _file_source(file, parse_columns(column), encoding, batch_rows, coverage, region)
+        source.keep_rejects = rejects is not None
         if engine == "dask":
+            if rejects is not None:
+                raise OptionError("--rejects", Note("error.rejects_local_only"))
             from ..analyses.population.distributed import run_dask
 
             summary = run_dask(
@@ -185,7 +198,24 @@ def population(
     if writer is not None:
         typer.echo(tr("cli.households_written", lang.value, count=writer.rows, path=out), err=True)
     if isinstance(source, _FileSource):
-        notes.extend(s.reason for s in source.skipped_lines())
+        from ..analyses.population.values import LISTED
+
+        notes.extend(
+            Note("population.file.row_at", where=f"{file}:{s.line}", reason=s.reason) if s.line else s.reason
+            for s in source.skipped_lines()[:LISTED]
+        )
+        if rejects is not None:
+            from ..analyses.population.output import open_writer
+            from ..render.population_rows import rejects_table
+
+            try:
+                with open_writer(rejects) as sink:
+                    sink.write(rejects_table(str(file), source.skipped_lines(), source.rejected, lang.value))
+            except OSError as exc:
+                reason = exc.strerror or exc
+                fail(tr("cli.cannot_write", lang.value, path=rejects, reason=reason), lang=lang.value)
+            count = len(source.skipped_lines()) + len(source.rejected)
+            typer.echo(tr("cli.rejects_written", lang.value, count=count, path=rejects), err=True)
     _show(summary, notes, json_out, lang.value, quintiles)
 
 
@@ -218,6 +248,10 @@ class _FileSource:
         self.year, self.region = year, region
         self._skipped: list[Any] = []
         self.on_batch: Any = None  # called with each file batch (the progress bar)
+        #: Keep every member row that could not be read (for ``--rejects``), not the first few.
+        self.keep_rejects = False
+        self.rejected: list[Any] = []
+        self._passes = 0
 
     def __call__(self) -> Iterator[Population]:
         from ..analyses.population.columns import from_columns
@@ -226,17 +260,29 @@ class _FileSource:
         reader = iter_batches(
             self.path, columns=self.columns, encoding=self.encoding, batch_rows=self.batch_rows
         )
+        import dataclasses
+
+        from ..analyses.population.values import LISTED
+
+        self._passes += 1
+        first = self._passes == 1
         for batch in reader:
             if self.on_batch is not None:
                 self.on_batch(batch)
-            yield from_columns(
+            pop = from_columns(
                 batch.table,
                 year=self.year,
                 region=self.region,
                 where=str(self.path),
                 lines=batch.lines if batch.kind == "line" else None,
                 skip_bad=True,
+                listed=MAX_REJECTS if self.keep_rejects else LISTED,
             )
+            if self.keep_rejects:
+                if first:
+                    self.rejected.extend(pop.skipped[: MAX_REJECTS - len(self.rejected)])
+                pop = dataclasses.replace(pop, skipped=pop.skipped[:LISTED])
+            yield pop
         self._skipped = list(reader.skipped)
 
     def skipped_lines(self) -> list[Any]:

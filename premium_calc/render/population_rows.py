@@ -8,6 +8,7 @@ only a member's assistance amount is unknown (``paid`` is then empty).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -78,3 +79,24 @@ def household_table(result: PopulationResult) -> Any:
     }
     # Table.from_arrays: pa.table() would import pandas to check its argument.
     return pa.Table.from_arrays(list(columns.values()), names=list(columns))
+
+
+def rejects_table(file: str, wrong_fields: Sequence[Any], unreadable: Sequence[Any], lang: str) -> Any:
+    """The rows of a survey file left out of a run, for ``population --rejects``: the file, line,
+    column and value of each, and why (in ``lang``), in file order. ``wrong_fields`` are rows
+    with the wrong number of fields (their first 200 characters are the value); ``unreadable``
+    are member rows with a value that could not be read (their households were left out)."""
+    import pyarrow as pa
+
+    rows = [(s.line, "", s.text, s.reason.text(lang)) for s in wrong_fields]
+    rows += [(s.line, s.column, s.value, s.reason.text(lang)) for s in unreadable]
+    rows.sort(key=lambda row: (row[0] is None, row[0] or 0))
+    return pa.table(
+        {
+            "file": pa.array([file] * len(rows), pa.string()),
+            "line": pa.array([row[0] for row in rows], pa.int64()),
+            "column": pa.array([row[1] for row in rows], pa.string()),
+            "value": pa.array([row[2] for row in rows], pa.string()),
+            "reason": pa.array([row[3] for row in rows], pa.string()),
+        }
+    )

@@ -42,7 +42,7 @@ from ...errors import HouseholdError
 from ...household.batch import run_sums
 from ...household.member_table import MAX_AGE, NO_DATE, MemberTable
 from ...messages import Note
-from .values import FALSE, SEXES, TRUE, SkippedRow, ValueReader, age_from_birth, distinct, numeric
+from .values import FALSE, LISTED, SEXES, TRUE, SkippedRow, ValueReader, age_from_birth, distinct, numeric
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -136,12 +136,14 @@ def from_columns(
     first_line: int | None = None,
     skip_bad: bool = False,
     lines: NDArray[np.int64] | None = None,
+    listed: int = LISTED,
 ) -> Population:
     """Members from columns (see the module docstring). ``year`` and ``region`` stand in
     where there is no such column (or an empty value); ``where`` and ``first_line`` name the
     file and the line of the first row in messages (``lines``: the line of every row, where
     rows were skipped on the way); ``skip_bad`` drops the households of rows
-    that cannot be read (and lists them) instead of raising."""
+    that cannot be read (and lists the first ``listed`` of them in :attr:`Population.skipped`)
+    instead of raising."""
     columns = as_columns(data)
 
     def refuse(note: Note) -> HouseholdError:
@@ -157,7 +159,7 @@ def from_columns(
     for name, length in lengths.items():
         if length != n:
             raise refuse(Note("error.column_length", column=name, got=length, expected=n))
-    r = ValueReader(n, skip_bad=skip_bad, where=where, first_line=first_line, lines=lines)
+    r = ValueReader(n, skip_bad=skip_bad, where=where, first_line=first_line, lines=lines, listed=listed)
 
     label_index, label_texts = _labels(r, columns["household"])
     years = (

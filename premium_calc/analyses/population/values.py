@@ -44,6 +44,7 @@ class SkippedRow:
     column: str
     value: str
     reason: Note
+    line: int | None = None  #: its line in the file, where known
 
     @property
     def note(self) -> Note:
@@ -118,8 +119,10 @@ class ValueReader:
         where: str,
         first_line: int | None,
         lines: NDArray[np.int64] | None = None,
+        listed: int = LISTED,
     ) -> None:
         self.n = n
+        self.listed = listed
         self.skip_bad = skip_bad
         self.where = where
         self.first_line = first_line
@@ -127,6 +130,11 @@ class ValueReader:
         self.bad = np.zeros(n, dtype=bool)
         self.bad_count = 0
         self.skipped: list[SkippedRow] = []
+
+    def line_of(self, row: int) -> int | None:
+        if self.lines is not None:
+            return int(self.lines[row])
+        return self.first_line + row if self.first_line is not None else None
 
     def place(self, row: int) -> str:
         if self.lines is not None:
@@ -154,9 +162,9 @@ class ValueReader:
             raise HouseholdError(SkippedRow(self.place(first), column, shown(first), reason).note)
         self.bad[rows] = True
         self.bad_count += int(rows.size)
-        room = LISTED - len(self.skipped)
+        room = self.listed - len(self.skipped)
         for row in rows[: max(room, 0)].tolist():
-            self.skipped.append(SkippedRow(self.place(row), column, shown(row), reason))
+            self.skipped.append(SkippedRow(self.place(row), column, shown(row), reason, self.line_of(row)))
 
     def integers(
         self, name: str, values: Any, low: int, high: int, *, empty: int | None
