@@ -160,7 +160,7 @@ def test_no_unexpected_exception_for_any_single_member() -> None:
     for schedule in SCHEDULES:
         for age in (0, 10, 17, 18, 30, 55, 60, 65, 70, 90):
             for sex in ("male", "female"):
-                household = Household(members=(Member(age=age, sex=sex, student=age < 18),))
+                household = Household(members=(Member(age=age, sex=sex, student=3 <= age < 18),))
                 with contextlib.suppress(PremiumCalcError):
                     calculate(schedule, household)
 

@@ -207,7 +207,9 @@ def test_impossible_members_are_refused(tmp_path: Path) -> None:
     import premium_calc as pc
 
     for spec, message in ((["0001-01-01"], "should be at least 1890-01-01"),
-                          (["40:disabled1,disabled2"], "two disability grades")):  # fmt: skip
+                          (["40:disabled1,disabled2"], "two disability grades"),
+                          (["70:student"], "a member aged 70 cannot be flagged student"),
+                          (["5:employee"], r"expected ages 16-130 for employee")):  # fmt: skip
         with pytest.raises(pc.HouseholdError, match=message):
             pc.build_household(spec)
     path = tmp_path / "h.toml"
@@ -316,3 +318,46 @@ def test_population_writes_the_rows_it_left_out_to_a_reject_file(tmp_path: Path)
     assert f"{survey}:4：有2个字段而不是3个" in said  # the summary names the line too
     same = cli("population", str(survey), "-r", "湖南", "--rejects", str(survey))
     assert same.returncode == 2 and "is the survey file itself" in same.stderr
+
+
+def test_population_refuses_implausible_flags_and_ages_that_contradict_birth_dates() -> None:
+    from premium_calc.analyses.population.columns import from_columns
+
+    columns = {
+        "household": [1, 2, 3, 4],
+        "age": ["70", "10", "5", "40"],
+        "birth_date": ["", "", "", "2000-01-01"],
+        "flags": ["学生", "学生", "职工医保", ""],
+    }
+    pop = from_columns(columns, year=2026, skip_bad=True)
+    assert pop.households == 1 and pop.dropped_rows == 3
+    assert [s.note.text("zh") for s in pop.skipped] == [
+        "row 3：age 列“40”：年龄和出生日期对不上（只填一个，或两者一致）",
+        "row 0：flags 列“学生”：这个年龄不能是 中小学生（中小学生 应在 3 到 30 岁之间）",
+        "row 2：flags 列“职工医保”：这个年龄不能是 职工医保（职工医保 应在 16 到 130 岁之间）",
+    ]
+
+
+def test_validate_finds_a_statistic_given_twice_in_one_file(tmp_path: Path) -> None:
+    from premium_calc.ratefiles.reading import bundled_rates_dir
+
+    text = (bundled_rates_dir() / "stats" / "income.toml").read_text(encoding="utf-8")
+    start = text.index("\n[[income]]") + 1
+    end = text.index("\n[[income]]", start) + 1
+    (tmp_path / "stats").mkdir()
+    twice = text[:end] + text[start:end] + text[end:]
+    (tmp_path / "stats" / "income.toml").write_text(twice, encoding="utf-8")
+    checked = cli("rates", "validate", "--rates-dir", str(tmp_path), "--lang", "zh")
+    assert checked.returncode == 1
+    assert "stats/income.toml:72:1: income[1].rural: income[0] 已经给了这个数" in checked.stdout
+
+
+def test_empty_options_and_duplicate_columns_are_mistakes(tmp_path: Path) -> None:
+    assert cli("history", "--no-chart", "-r", "").stderr == (
+        "error: --region: is empty (expected a value, or leave the option out)\n"
+    )
+    survey = tmp_path / "d.csv"
+    survey.write_text("household,age,age\n1,45,30\n", encoding="utf-8")
+    result = cli("batch", str(survey), "-r", "湖南")
+    assert result.returncode == 2
+    assert result.stderr.endswith("the header has age more than once (expected each column once)\n")

@@ -800,7 +800,9 @@ def class_batch(fx: Fixtures) -> list[Case]:
         ("T9 field > 128 KiB", "widefield.csv", HEADER + "h1,45,," + "x" * 200_000 + ",100\n"),
         ("T9 field > 128 KiB", "widelabel.csv", HEADER + "x" * 200_000 + ",45,,,100\n"),
     ]:
-        add(tag, csv(name, content), expect="refuse")
+        # GBK is a survey encoding that is read (GB18030); Latin-1 bytes cannot be told from it.
+        readable = name in ("gbk.csv", "latin1.csv")
+        add(tag, csv(name, content), expect="any" if readable else "refuse")
     add("valid", csv("bom.csv", "\ufeff" + HEADER + row), expect="any")
 
     incomes = [
@@ -862,17 +864,19 @@ def class_batch(fx: Fixtures) -> list[Case]:
             "rows",
             "bad_last.csv",
             HEADER + "".join(f"h{i},45,,,100\n" for i in range(1000)) + "hx,abc,,,1\n",
-            "refuse",
+            "any",
         ),
         (
             "T7 inf income",
             "bad_last_inf.csv",
             HEADER + "".join(f"h{i},45,,,100\n" for i in range(1000)) + "hx,45,,,inf\n",
-            "refuse",
+            "any",
         ),
         ("valid", "ok.csv", HEADER + "h1,45,,,1000\nh1,40,female,,\nh2,70,female,dibao,500\n", "accept"),
     ]:
         add(tag, csv(name, content), expect=expect)
+        if name.startswith("bad_last"):  # by default the bad row is left out and the run goes on
+            add(tag, csv(name, content), ["--on-error", "stop"], expect="refuse")
 
     adir = fx.data / "csv" / "adir.csv"
     adir.mkdir()

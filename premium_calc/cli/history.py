@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ..messages import tr
+from ..errors import OptionError
+from ..messages import Note, tr
 from ..render.formats import say
 from ._common import (
     DEFAULT_LANG,
@@ -98,6 +99,9 @@ def history(
         from ..render.charts import check_plot_path
 
         check_plot_path(plot)
+    for option, value in (("--region", region), ("--preset", preset), ("--income-region", income_region)):
+        if value is not None and not value.strip():  # '' is a mistake, never "the default"
+            raise OptionError(option, Note("error.option_empty"))
     statistic, amount = _parse_income(income)
     given = [x for x in (member, household, preset) if x]
     if len(given) > 1:

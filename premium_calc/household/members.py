@@ -39,6 +39,26 @@ MEMBER_FLAGS: dict[str, str] = {
 _BUILDING: ContextVar[int] = ContextVar("premium_calc_building", default=0)
 
 
+#: The ages at which a flag is plausible (age on 1 January of the coverage year, both ends
+#: included; ``None``: no upper end): a school student (中小学生, from kindergarten-age pupils
+#: to late secondary school), a college student, a worker covered by employee insurance
+#: (the legal working age is 16, 劳动法 Art. 15). A 70-year-old "student" is a slip.
+FLAG_AGES: dict[str, tuple[int, int | None]] = {
+    "student": (3, 30),
+    "college": (14, None),
+    "employee": (16, None),
+}
+
+
+def implausible_flag(flag: str, age: int) -> Note | None:
+    """Why a member of this age cannot have this flag, or ``None``."""
+    low, high = FLAG_AGES[flag]
+    if age < low or (high is not None and age > high):
+        top = high if high is not None else 130
+        return Note("error.flag_age", flag=Note(f"flag.{flag}"), age=age, low=low, high=top)
+    return None
+
+
 class _Checked(BaseModel):
     """A model built by people: ``Member(age=-1)`` raises a :class:`HouseholdError` that names
     the field in one line (in English and Chinese), not pydantic's ValidationError
@@ -99,6 +119,10 @@ class Member(_Checked):
             raise PydanticCustomError(
                 "schema.member_student_college", "a member is a school student or a college student, not both"
             )
+        for flag in FLAG_AGES:
+            wrong = implausible_flag(flag, self.age) if getattr(self, flag) and self.age is not None else None
+            if wrong is not None:
+                raise PydanticCustomError("schema.flag_age", str(wrong), dict(wrong.fields))
         return self
 
     def age_in(self, coverage_year: int) -> int:

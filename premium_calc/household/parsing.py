@@ -215,7 +215,7 @@ def parse_member(spec: str, *, index: int = 1, where: str | None = None) -> Memb
     if groups:
         fields["assisted"] = tuple(groups)
     try:
-        return Member(**fields)
+        return Member.model_validate(fields)
     except ValidationError as exc:
         raise HouseholdError(Note("error.at_member", where=where, detail=household_error_text(exc))) from None
 
@@ -243,7 +243,7 @@ def build_household(members: Iterable[Member | str], income: Decimal | int | str
             raise HouseholdError(_not_an_amount(income), field="income") from None
         value = check_yuan(number, field="income")
     try:
-        return Household(members=tuple(parsed), income=value)
+        return Household.model_validate({"members": tuple(parsed), "income": value})
     except ValidationError as exc:
         raise HouseholdError(household_error_text(exc)) from None
 

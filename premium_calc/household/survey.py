@@ -116,6 +116,10 @@ def read_survey_csv(
             if missing or ("age" not in fields and "birth_date" not in fields):
                 got = ", ".join(fields) or Note("error.no_header")
                 raise HouseholdError(Note("error.survey_header", got=got), file=path)
+            twice = [c for i, c in enumerate(fields) if c in fields[:i]]
+            if twice:  # DictReader keeps the last: which one was meant is unknown
+                duplicate = Note("error.population_file.duplicate_header", header=twice[0])
+                raise HouseholdError(duplicate, file=path)
             per_household = [c for c in ("region", "year", "weight") if c in fields]
             if per_household:
                 # batch prices one region and year, unweighted: never ignore such a column silently.

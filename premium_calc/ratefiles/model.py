@@ -100,7 +100,13 @@ def _to_rate(value: object) -> object:
     """Accept ``"0.7%"`` (a percentage) or a plain fraction (``0.007``)."""
     if isinstance(value, str) and value.strip().endswith("%"):
         try:
-            return Decimal(value.strip()[:-1]) / 100
+            number = Decimal(value.strip()[:-1])
+            exponent = number.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -100:
+                # 1e-999999999% / 100 underflows to 0: keep the number, which the check of
+                # decimals then refuses, rather than read it as 0%.
+                return number
+            return number / 100
         except ArithmeticError:  # InvalidOperation, Overflow (1e999999999%)
             return value
     return _to_decimal(value)

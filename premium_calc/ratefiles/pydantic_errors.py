@@ -72,6 +72,8 @@ def _rule(kind: str, ctx: dict[str, object], msg: str) -> Note:
 
 def _plain(value: object) -> object:
     """A context value as the file writes it (Decimal('130') -> 130, "'a', 'b'" stays)."""
+    if isinstance(value, Note):
+        return value
     if isinstance(value, str):
         return value.replace("' or '", "', '")  # literal_error's "'male' or 'female'"
     return value if isinstance(value, int) else str(value)

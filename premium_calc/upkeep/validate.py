@@ -13,6 +13,9 @@ Rules (``rule`` id, severity, what it catches):
 ``schema`` (error)
     a key or value the rate-file schema does not allow (:mod:`premium_calc.ratefiles.model`;
     every such problem of a file, up to 50, where a calculation reports the first).
+``stats-duplicate`` (error)
+    a row of a statistics file (``stats/*.toml``) that gives a figure an earlier row of the
+    same file gives (same statistic, region, year and measure): only the first is read.
 ``year-duplicate`` (error)
     two ``[[year]]`` entries for the same coverage year.
 ``year-overlap`` (error)
@@ -89,6 +92,7 @@ import dataclasses
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import (
     DataMissingError,
@@ -97,7 +101,7 @@ from ..errors import (
 )
 from ..messages import Note
 from ..ratebook.book import RateBook
-from ..ratefiles.keypaths import KeyPath, _is_type_tag, position_of
+from ..ratefiles.keypaths import KeyPath, _is_type_tag, format_path, position_of
 from ..ratefiles.reading import STATS_DIR, Region, iter_rate_files, load_rate_file
 from .file_rules import check_entry, check_sources, check_years
 from .problems import FileCheck, Problem
@@ -166,13 +170,40 @@ def check_statistics(book: RateBook) -> list[Problem]:
         for path in sorted(folder.glob("*.toml")):
             try:
                 try:
-                    IncomeFile.model_validate(read_toml(path))
+                    parsed = IncomeFile.model_validate(read_toml(path))
                 except ValidationError as exc:
                     raise validation_error(path, exc) from None
             except RateFileError as exc:
                 where = (str(path), exc.line, exc.column, exc.key or "")
                 problems.append(Problem("error", *where, exc.detail_note, exc.rule))
+                continue
+            check = FileCheck(book, path, path.stem, set(), direct=True)
+            for key, first in _repeated_rows(parsed):
+                note = Note("validate.stats_duplicate", first=format_path(first))
+                check.error("stats-duplicate", key, note)
+            problems += check.problems
     return problems
+
+
+def _repeated_rows(parsed: Any) -> list[tuple[KeyPath, KeyPath]]:
+    """Rows of a statistics file that give a figure an earlier row of the file already gives
+    (the same statistic, region, year and measure): only the first is ever read."""
+    seen: dict[tuple[object, ...], KeyPath] = {}
+    out: list[tuple[KeyPath, KeyPath]] = []
+    for table in ("income", "median"):
+        for index, row in enumerate(getattr(parsed, table)):
+            for population in ("all", "urban", "rural"):
+                if getattr(row, population) is not None:
+                    figure = (table, row.region, row.year, row.measure, population)
+                    first = seen.setdefault(figure, (table, index))
+                    if first != (table, index):
+                        out.append(((table, index, population), first))
+    for index, q in enumerate(parsed.quintile):
+        quintile = ("quintile", q.year, q.population, q.measure)
+        first = seen.setdefault(quintile, ("quintile", index))
+        if first != ("quintile", index):
+            out.append((("quintile", index), first))
+    return out
 
 
 def validate_text(book: RateBook, path: Path, text: str, region_id: str | None = None) -> list[Problem]:

@@ -41,8 +41,20 @@ import numpy as np
 from ...errors import HouseholdError
 from ...household.batch import run_sums
 from ...household.member_table import MAX_AGE, NO_DATE, MemberTable
+from ...household.members import FLAG_AGES
 from ...messages import Note
-from .values import FALSE, LISTED, SEXES, TRUE, SkippedRow, ValueReader, age_from_birth, distinct, numeric
+from .values import (
+    FALSE,
+    LISTED,
+    SEXES,
+    TRUE,
+    SkippedRow,
+    ValueReader,
+    age_from_birth,
+    arrow_text,
+    distinct,
+    numeric,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -182,6 +194,9 @@ def from_columns(
         )
         r.fail(np.flatnonzero(dated & (from_birth > MAX_AGE)), "birth_date", None,
                Note("error.population_range", low=0, high=MAX_AGE))  # fmt: skip
+        if "age" in columns:  # both given: they must agree, or which is right is unknown
+            mismatch = np.flatnonzero(dated & (age >= 0) & (age != from_birth))
+            r.fail(mismatch, "age", arrow_text(columns["age"]), Note("error.population_age_birth"))
         age = np.where(dated, from_birth, age)
     r.fail(np.flatnonzero(age < 0), "age", None, Note("error.population_missing"))
     sex = (
@@ -192,6 +207,11 @@ def from_columns(
     flags = r.flags(columns["flags"]) if "flags" in columns else None
     if flags is not None:
         sex = np.where(sex == 0, flags.pop("flag_sex"), sex)
+        for flag, (low, high) in FLAG_AGES.items():
+            top = high if high is not None else MAX_AGE
+            wrong = flags[flag].astype(bool) & ((age < low) | (age > top))
+            why = Note("error.population_flag_age", flag=Note(f"flag.{flag}"), low=low, high=top)
+            r.fail(np.flatnonzero(wrong), "flags", arrow_text(columns["flags"]), why)
     late = (
         r.choices(
             "late",

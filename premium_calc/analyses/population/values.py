@@ -306,7 +306,8 @@ class ValueReader:
         for t in texts:
             tokens = [token for token in re.split(r"[;,，；\s]+", t) if token]
             try:
-                m = parse_member("0" + (":" + ",".join(tokens) if tokens else ""))
+                # An age at which every flag is plausible: the row's own age is checked after.
+                m = parse_member("20" + (":" + ",".join(tokens) if tokens else ""))
             except HouseholdError as exc:
                 rows.append((0, 0, 0, 0, 0, UNKNOWN_SEX))
                 reasons.append(exc.detail_note)
