@@ -12,6 +12,7 @@ from premium_calc import PremiumCalcError, build_household, load_household_file
 from premium_calc.analyses.population.columns import from_columns
 from premium_calc.household.amounts import parse_yuan
 from premium_calc.household.survey import read_survey_csv
+from premium_calc.ratefiles.reading import bundled_rates_dir
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PIECES = ["45", "0", "130", "131", "-1", ":", ",", "female", "男", "dibao", "低保", "student", "disabled2",
@@ -84,3 +85,45 @@ def test_survey_rows(rows: list[list[str]]) -> None:
             from_columns(columns, year=2026, region="cn/hunan")
         except PremiumCalcError as exc:
             _one_line(exc)
+
+
+_HUNAN = (bundled_rates_dir() / "cn" / "hunan.toml").read_text(encoding="utf-8")
+_LINES = _HUNAN.splitlines()
+VALUES = ["1e400", "9e999999", "-1", "nan", "inf", '"1e-999999999"', '"abc"', "0", "100000.01", "2026",
+          '""', "[]", "{}", "true", "1979-05-27", '"150%"', "[[[[1]]]]", "1e30"]  # fmt: skip
+KINDS = ["value", "delete", "duplicate", "garbage"]
+mutation = st.tuples(st.sampled_from(KINDS), st.integers(0, len(_LINES) - 1), st.sampled_from(VALUES))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.lists(mutation, min_size=1, max_size=3))
+def test_mutated_rate_files(changes: list[tuple[str, int, str]]) -> None:
+    """A shipped rate file, changed the ways a hand edit goes wrong (a value replaced, a line
+    lost or doubled, stray text): the book, a calculation and validate either work or say
+    why in one line; validate never raises."""
+    from premium_calc import RateBook, assess
+    from premium_calc.upkeep.validate import validate
+
+    lines = list(_LINES)
+    for kind, at, value in changes:
+        at = min(at, len(lines) - 1)
+        if kind == "value" and " = " in lines[at]:
+            key = lines[at].split(" = ", 1)[0]
+            lines[at] = f"{key} = {value}"
+        elif kind == "delete":
+            del lines[at]
+        elif kind == "duplicate":
+            lines.insert(at, lines[at])
+        elif kind == "garbage":
+            lines.insert(at, value)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "cn").mkdir()
+        (Path(tmp) / "cn" / "hunan.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        book = RateBook([tmp], use_env=False)
+        for year in (2024, 2026):
+            try:
+                assess(book, "cn/hunan", year, build_household(["45", "70:dibao"], income="20000"))
+            except PremiumCalcError as exc:
+                _one_line(exc)
+        for problem in validate(book, [Path(tmp) / "cn" / "hunan.toml"]):
+            assert "\n" not in problem.render("hunan.toml")
