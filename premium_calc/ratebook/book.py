@@ -29,9 +29,9 @@ from ..messages import Note
 from ..ratefiles.keypaths import line_of
 from ..ratefiles.model import prose_note
 from ..ratefiles.reading import (
+    NOT_REGIONS,
     RATES_PATH_ENV,
     REGION_ID,
-    STATS_DIR,
     Region,
     bundled_rates_dir,
     load_rate_file,
@@ -105,7 +105,7 @@ class RateBook:
                 for root in self.dirs:
                     for path in sorted(root.rglob("*.toml")):
                         rel = path.relative_to(root)
-                        if rel.parts[0] == STATS_DIR:
+                        if rel.parts[0] in NOT_REGIONS:
                             continue
                         region_id = rel.with_suffix("").as_posix()
                         if not REGION_ID.match(region_id):

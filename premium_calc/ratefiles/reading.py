@@ -34,6 +34,10 @@ RATES_PATH_ENV = "PREMIUM_CALC_RATES"
 
 #: Sub-directory of a rate directory that holds statistics, not regions.
 STATS_DIR = "stats"
+#: Sub-directory of a rate directory that holds benefit rules (what the fund pays back).
+BENEFITS_DIR = "benefits"
+#: Sub-directories of a rate directory whose TOML files are not rate files of regions.
+NOT_REGIONS = frozenset({STATS_DIR, BENEFITS_DIR})
 
 
 REGION_ID = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
@@ -165,7 +169,7 @@ class Region:
 
 
 def iter_rate_files(root: Path) -> Iterator[Path]:
-    """Rate files under a directory (not the statistics files)."""
+    """Rate files under a directory (not the statistics or benefit files)."""
     for path in sorted(root.rglob("*.toml")):
-        if path.relative_to(root).parts[0] != STATS_DIR:
+        if path.relative_to(root).parts[0] not in NOT_REGIONS:
             yield path

@@ -102,7 +102,7 @@ from ..errors import (
 from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratefiles.keypaths import KeyPath, _is_type_tag, format_path, position_of
-from ..ratefiles.reading import STATS_DIR, Region, iter_rate_files, load_rate_file
+from ..ratefiles.reading import NOT_REGIONS, STATS_DIR, Region, iter_rate_files, load_rate_file
 from .file_rules import check_entry, check_sources, check_years
 from .problems import FileCheck, Problem
 from .reach import check_reach
@@ -241,7 +241,7 @@ def _region_id_of(book: RateBook, path: Path) -> str | None:
             rel = real.relative_to(root)
         except ValueError:
             continue
-        if rel.suffix != ".toml" or rel.parts[0] == STATS_DIR:
+        if rel.suffix != ".toml" or rel.parts[0] in NOT_REGIONS:
             continue
         return rel.with_suffix("").as_posix()
     return None
@@ -254,7 +254,7 @@ def _targets(book: RateBook, paths: Sequence[Path | str] | None) -> list[tuple[s
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.toml") if STATS_DIR not in p.relative_to(path).parts[:1])
+            files = sorted(p for p in path.rglob("*.toml") if p.relative_to(path).parts[0] not in NOT_REGIONS)
         else:
             files = [path]
         for file in files:
