@@ -167,3 +167,17 @@ def test_user_rate_dir_overlays_bundled(tmp_path: Path) -> None:
 def test_region_id_cannot_escape_rate_dirs() -> None:
     code, _, err = run("calc", "-r", "../../etc/passwd", "-y", "2025", "-m", "40")
     assert code == 2 and "unknown region" in err
+
+
+def test_members_are_shown_in_chinese_in_the_table_and_the_notes() -> None:
+    from premium_calc.household.members import spec_text
+
+    assert spec_text("70:female,dibao", "zh") == "70岁：女、低保"
+    assert spec_text("8:student,disabled2", "zh") == "8岁：中小学生、残疾二级"
+    assert spec_text("70:female,dibao", "en") == "70:female,dibao"
+    assert spec_text("奶奶", "zh") == "奶奶"  # a label is shown as given
+    code, out, _ = run("calc", "-r", "威宁", "-y", "2026", "-m", "45", "-m", "70:低保", "--lang", "zh")
+    assert code == 0
+    said = "".join(out.split())
+    assert "第2位成员（70岁：低保）" in said and "│2│70岁：低保│" in said
+    assert "70:dibao" not in said

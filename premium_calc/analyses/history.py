@@ -73,7 +73,7 @@ from ..errors import (
     NoDataInSpanError,
     UnknownCategoryError,
 )
-from ..household.members import Household
+from ..household.members import Household, Spec
 from ..household.premium import calculate
 from ..household.rules import check_tier
 from ..messages import Note
@@ -249,7 +249,8 @@ def household_series(
             # A member's assistance or amount is unknown: the year's premium is not a number.
             first = result.unknown_members[0]
             raw.premium_missing = Note(
-                "note.data_missing", what=Note("error.what_member", index=first.index, member=first.member),
+                "note.data_missing",
+                what=Note("error.what_member", index=first.index, member=Spec(first.member)),
                 reason=first.unknown_reason or "",
             )
             raws.append(raw)

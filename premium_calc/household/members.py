@@ -35,6 +35,51 @@ MEMBER_FLAGS: dict[str, str] = {
 }
 
 
+def spec_text(spec: str, lang: str) -> str:
+    """A member as :meth:`Member.describe` writes it (``70:female,dibao``), in ``lang``:
+    ``70岁：女、低保`` in Chinese; a label the user gave, or an English spec, as it is."""
+    from ..messages import has, tr, uses_cjk
+
+    head, sep, tail = spec.partition(":")
+    if not uses_cjk(lang) or (sep and not all(has(f"flag.{f}") for f in tail.split(","))):
+        return spec
+    if not sep and not head.isdigit():
+        return spec  # a label or a birth date
+    shown = tr("member.age", lang, age=head) if head.isdigit() else head
+    flags = [tr(f"flag.{f}", lang) for f in tail.split(",")] if sep else []
+    return shown + ("：" + "、".join(flags) if flags else "")
+
+
+class Spec:
+    """A member spec for a note's field: shown by :func:`spec_text` in the note's language
+    (``str()`` and English: the spec as written)."""
+
+    __slots__ = ("spec",)
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+
+    @property
+    def zh(self) -> str:
+        return spec_text(self.spec, "zh")
+
+    @property
+    def en(self) -> str:
+        return self.spec
+
+    def __str__(self) -> str:
+        return self.spec
+
+    def __repr__(self) -> str:
+        return f"Spec({self.spec!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Spec) and other.spec == self.spec
+
+    def __hash__(self) -> int:
+        return hash(self.spec)
+
+
 #: How deep inside model construction this thread is (see :class:`_Checked`).
 _BUILDING: ContextVar[int] = ContextVar("premium_calc_building", default=0)
 

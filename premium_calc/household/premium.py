@@ -23,7 +23,7 @@ from ..messages import Note, uses_cjk
 from ..ratebook.schedule import Schedule, ScheduleAssist
 from ..ratefiles.model import Name, Source, prose_note, weakest
 from ..units import ZERO
-from .members import Household
+from .members import Household, Spec
 from .rules import assist_for, check_tier, match_category
 
 
@@ -299,7 +299,7 @@ def calculate(
     for m in members:
         if m.unknown is not None:
             key = f"note.member_{m.unknown}_unknown"  # note.member_assistance_unknown / _amount_
-            notes.append(Note(key, index=m.index, member=m.member, reason=m.unknown_reason or ""))
+            notes.append(Note(key, index=m.index, member=Spec(m.member), reason=m.unknown_reason or ""))
     complete = all(m.unknown is None for m in members)
     highs = [m.paid_high for m in members]
     return PremiumResult(

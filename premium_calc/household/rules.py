@@ -13,7 +13,7 @@ from ..errors import DataMissingError, HouseholdError, MissingFactError
 from ..messages import Note
 from ..ratebook.schedule import Schedule, ScheduleAssist, ScheduleCategory
 from ..ratefiles.model import Condition, SexAges
-from .members import Member
+from .members import Member, Spec
 
 _Fact = Literal["sex", "birth date"]
 
@@ -86,7 +86,7 @@ def match_category(schedule: Schedule, member: Member, index: int) -> ScheduleCa
     raise DataMissingError(
         schedule.region,
         year,
-        Note("error.what_member", index=index, member=member.describe()),
+        Note("error.what_member", index=index, member=Spec(member.describe())),
         Note("error.no_category_covers"),
         kind="not-covered",
     )

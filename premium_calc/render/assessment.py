@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..household.members import spec_text
 from ..messages import pick, tr
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
             category += f" ({tr('calc.assistance_unknown', lang)})"
         table.add_row(
             str(m.index),
-            m.member,
+            spec_text(m.member, lang),
             category,
             ("≥" if m.gross_is_national_minimum else "")
             + (money(m.gross) if m.gross is not None else unknown) + mark,

@@ -12,7 +12,6 @@ from ..messages import Bilingual, Note, tr, tr_or, uses_cjk
 from ..units import money
 
 if TYPE_CHECKING:
-
     pass
 
 
