@@ -105,8 +105,8 @@ def _out(*args: str) -> str:
 def test_a_plain_string_note_still_loads(tmp_path: Path) -> None:
     book = _book(tmp_path, '"Fiscal 670, plain."')
     schedule = book.schedule("cn/testland", 2025)
-    assert schedule.notes == ("cn/testland: Fiscal 670, plain.",)
-    assert schedule.notes[0].text("zh") == "cn/testland: Fiscal 670, plain."  # type: ignore[attr-defined]
+    assert schedule.notes == ("Testland: Fiscal 670, plain.",)
+    assert schedule.notes[0].text("zh") == "测试省：Fiscal 670, plain."  # type: ignore[attr-defined]
     resident = schedule.categories[-1]
     assert resident.note == "plain text stays valid" and isinstance(resident.note, str)
 
@@ -121,9 +121,9 @@ def test_a_bilingual_note_is_kept_with_both_texts(tmp_path: Path) -> None:
     assert str(data.region.note) == "Only 2025 is known."
     (note,) = book.schedule("cn/testland", 2025).notes
     assert isinstance(note, Note)
-    assert str(note) == "cn/testland: Fiscal 670."
-    assert note.text("en") == "cn/testland: Fiscal 670."
-    assert note.text("zh") == "cn/testland: 财政补助670元。"
+    assert str(note) == "Testland: Fiscal 670."
+    assert note.text("en") == "Testland: Fiscal 670."
+    assert note.text("zh") == "测试省：财政补助670元。"  # the region by its name, in the note's language
 
 
 def test_helpers_english_and_prose_in() -> None:
@@ -194,13 +194,13 @@ def test_calc_shows_bilingual_notes_in_the_users_language(book: RateBook) -> Non
     assert len(schedule.notes) == 2
     zh = _out(*BIJIE, "--lang", "zh")
     en = _out(*BIJIE, "--lang", "en")
-    note_lines = [line for line in zh.splitlines() if line.startswith("注: cn/")]
+    note_lines = [line for line in zh.splitlines() if line.startswith(("注: 毕节市：", "注: 贵州省："))]
     assert len(note_lines) == 2
     for line in note_lines:
-        text = re.sub(r"\bcn(/[a-z0-9_]+)*", " ", line.split(": ", 2)[2])  # region ids are not prose
+        text = re.sub(r"\bcn(/[a-z0-9_]+)*", " ", line.split("：", 1)[1])  # region ids are not prose
         assert CJK.search(text)
         assert not re.search(r"[A-Za-z]{2,}", text), line  # no English sentence left
-    assert "注: cn/guizhou/bijie: 毕节的汇总给出的是全省标准：每人400元" in zh
+    assert "注: 毕节市：毕节的汇总给出的是全省标准：每人400元" in zh
     for note in schedule.notes:
         assert str(note) not in zh
         assert f"note: {note}" in en
@@ -211,7 +211,7 @@ def test_calc_json_keeps_the_english_note_strings(book: RateBook) -> None:
     expected = [str(n) for n in book.schedule("毕节", 2025).notes]
     assert data["notes"] == expected
     assert all(isinstance(n, str) and not n.startswith("{") for n in data["notes"])
-    assert data["notes"][1].startswith("cn/guizhou/bijie: The Bijie summaries give the provincial figures")
+    assert data["notes"][1].startswith("Bijie: The Bijie summaries give the provincial figures")
 
 
 def test_a_missing_reason_is_shown_in_the_users_language(book: RateBook) -> None:

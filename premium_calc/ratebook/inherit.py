@@ -133,7 +133,7 @@ def resolve(
             # The national file's notes are about its own sourcing; a region's are shown. The
             # note keeps the rate file's text as given (bilingual prose shows in the user's
             # language; str() is the English).
-            notes.append(Note("note.region_note", region=region.id, text=entry.note))
+            notes.append(Note("note.region_note", region=region.data.region.name, text=entry.note))
 
     _, leaf_year = leaf_entry
     resolved: list[ScheduleCategory] = []

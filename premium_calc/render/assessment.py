@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..household.members import spec_text
-from ..messages import pick, tr
+from ..messages import pick, tr, uses_cjk
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -42,9 +42,11 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
     from rich.text import Text
 
     name = pick(result.region_name, lang)
-    policy = f", {tr('calc.policy_year', lang)} {result.policy_year}" if result.policy_year else ""
-    tier = f", {tr('calc.tier', lang)} {result.tier}" if result.tier else ""
-    where = f"{name} ({result.region})"
+    comma = "，" if uses_cjk(lang) else ", "
+    policy = f"{comma}{tr('calc.policy_year', lang)} {result.policy_year}" if result.policy_year else ""
+    tier = f"{comma}{tr('calc.tier', lang)} {result.tier}" if result.tier else ""
+    # The region id is for people who type ids (English); a Chinese reader sees the name.
+    where = name if uses_cjk(lang) else f"{name} ({result.region})"
     if result.place is not None:
         where = tr("calc.place_title", lang, place=result.place.name, code=result.place.code, standard=where)
     title = f"{where} {tr('calc.coverage_year', lang)} {result.coverage_year}{policy}{tier}"
