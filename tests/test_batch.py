@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -16,24 +15,17 @@ from typer.testing import CliRunner
 from premium_calc.cli import app
 from premium_calc.errors import DataMissingError, MissingFactError
 from premium_calc.household.batch import MemberTable, price_batch, to_fen
-from premium_calc.household.members import FLAG_AGES, Household, Member
+from premium_calc.household.members import Household, Member
 from premium_calc.household.premium import calculate
 from premium_calc.ratebook.book import RateBook, iter_schedules
 from premium_calc.ratebook.schedule import Schedule
 from premium_calc.ratefiles.model import ASSISTED_GROUPS
 
+from .fixtures import plausible
+
 BOOK = RateBook(use_env=False)
 runner = CliRunner()
 SCHEDULES: list[Schedule] = list(iter_schedules(BOOK))
-
-def plausible(**fields: Any) -> Member:
-    """A member, with a flag the member's age rules out dropped (FLAG_AGES: no 70-year-old
-    school student, no 5-year-old employee)."""
-    for flag, (low, high) in FLAG_AGES.items():
-        if fields.get(flag) and not low <= fields["age"] <= (high if high is not None else 130):
-            fields[flag] = False
-    return Member(**fields)
-
 
 members = st.builds(
     plausible,

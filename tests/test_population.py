@@ -7,7 +7,6 @@ import itertools
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -23,10 +22,12 @@ from premium_calc.analyses.population.tally import IncomeRanks
 from premium_calc.cli import app
 from premium_calc.errors import DataMissingError, HouseholdError, MissingFactError
 from premium_calc.household.batch import to_fen
-from premium_calc.household.members import FLAG_AGES, Household, Member
+from premium_calc.household.members import Household
 from premium_calc.household.premium import calculate
 from premium_calc.ratebook.book import RateBook, iter_schedules
 from premium_calc.ratefiles.model import ASSISTED_GROUPS
+
+from .fixtures import plausible
 
 BOOK = RateBook(use_env=False)
 SCHEDULES = list(iter_schedules(BOOK))
@@ -116,15 +117,6 @@ def test_bad_rows_are_skipped_with_their_households_and_listed() -> None:
 
 
 # --- pricing: the same as one household at a time -----------------------------------------
-
-def plausible(**fields: Any) -> Member:
-    """A member, with a flag the member's age rules out dropped (FLAG_AGES: no 70-year-old
-    school student, no 5-year-old employee)."""
-    for flag, (low, high) in FLAG_AGES.items():
-        if fields.get(flag) and not low <= fields["age"] <= (high if high is not None else 130):
-            fields[flag] = False
-    return Member(**fields)
-
 
 members = st.builds(
     plausible,

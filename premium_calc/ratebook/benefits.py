@@ -23,15 +23,14 @@ with file, line and key path.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import RateFileError, expect_type
-from ..messages import Note
+from ..errors import expect_type
 from ..ratefiles.benefit_model import (
     SECTIONS,
     BenefitFile,
@@ -43,10 +42,10 @@ from ..ratefiles.benefit_model import (
     Section,
     WaitingSection,
 )
-from ..ratefiles.keypaths import KeyPath, format_path, line_of
+from ..ratefiles.keypaths import KeyPath, format_path, line_in_file
 from ..ratefiles.model import Confidence, Prose, Source, weakest
 from ..ratefiles.pydantic_errors import validation_error
-from ..ratefiles.reading import BENEFITS_DIR, REGION_ID, bundled_rates_dir, read_toml
+from ..ratefiles.reading import BENEFITS_DIR, REGION_ID, bundled_rates_dir, rate_dirs, read_toml
 
 S = TypeVar("S", bound=Section)
 
@@ -100,10 +99,7 @@ class BenefitOrigin:
 
     def line(self) -> int | None:
         """The line that opens the section (computed on demand)."""
-        try:
-            return line_of(self.file.read_text(encoding="utf-8"), self.key)
-        except OSError:
-            return None
+        return line_in_file(self.file, self.key)
 
 
 @dataclass(frozen=True)
@@ -205,15 +201,8 @@ class BenefitBook:
     """
 
     def __init__(self, dirs: Sequence[Path] | None = None) -> None:
-        if dirs is not None:
-            if isinstance(dirs, str | bytes) or not isinstance(dirs, Iterable):
-                expect_type(dirs, list, "dirs", "a list of rate directories (paths)")
-            for d in dirs:
-                expect_type(d, (Path, str), "dirs", "rate directories (paths)")
-                if not str(d).strip():  # Path("") is the current directory
-                    raise RateFileError(Path(str(d)), Note("error.no_rate_directory"), rule="file")
         self.dirs: tuple[Path, ...] = (
-            tuple(Path(d) for d in dirs) if dirs is not None else (bundled_rates_dir(),)
+            rate_dirs(dirs) if dirs is not None else (bundled_rates_dir(),)
         )
         self._lock = threading.Lock()
         self._paths: dict[str, Path] | None = None

@@ -35,6 +35,7 @@ from ..ratefiles.reading import (
     Region,
     bundled_rates_dir,
     load_rate_file,
+    rate_dirs,
 )
 from .income import IncomeStats
 from .inherit import resolve
@@ -66,19 +67,11 @@ class RateBook:
         include_bundled: bool = True,
         use_env: bool = True,
     ) -> None:
-        from ..errors import expect_type
-
         if extra_dirs is None:
             extra_dirs = ()
         if isinstance(extra_dirs, str | Path):
-            extra_dirs = [extra_dirs]
-        if not isinstance(extra_dirs, Iterable):
-            expect_type(extra_dirs, list, "extra_dirs", "a list of rate directories (paths)")
-        for d in extra_dirs:
-            expect_type(d, (str, Path), "extra_dirs", "rate directories (paths)")
-            if not str(d).strip():  # Path("") is the current directory: never read it by accident
-                raise RateFileError(Path(str(d)), Note("error.no_rate_directory"), rule="file")
-        dirs = [Path(d) for d in extra_dirs]
+            extra_dirs = [extra_dirs]  # one directory
+        dirs = list(rate_dirs(extra_dirs, "extra_dirs"))
         if use_env:
             dirs += _rate_dirs_from_env()
         for d in dirs:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field
 
-from ..errors import RateFileError, StatisticNotFoundError
+from ..errors import StatisticNotFoundError
 from ..messages import Note, tr
 from ..ratefiles.income_model import (
     IncomeFile,
@@ -33,7 +33,7 @@ from ..ratefiles.income_model import (
 )
 from ..ratefiles.model import Name, Source
 from ..ratefiles.pydantic_errors import validation_error
-from ..ratefiles.reading import STATS_DIR, bundled_rates_dir, read_toml
+from ..ratefiles.reading import STATS_DIR, bundled_rates_dir, rate_dirs, read_toml
 
 Statistic = Literal[
     "all", "urban", "rural", "q1", "q2", "q3", "q4", "q5", "median", "urban_median", "rural_median"
@@ -146,16 +146,7 @@ class IncomeStats:
     """
 
     def __init__(self, dirs: Sequence[Path] | None = None) -> None:
-        from ..errors import expect_type
-
-        if dirs is not None:
-            if isinstance(dirs, str | bytes) or not isinstance(dirs, Iterable):
-                expect_type(dirs, list, "dirs", "a list of rate directories (paths)")
-            for d in dirs:
-                expect_type(d, (Path, str), "dirs", "rate directories (paths)")
-                if not str(d).strip():  # Path("") is the current directory
-                    raise RateFileError(Path(str(d)), Note("error.no_rate_directory"), rule="file")
-        self.dirs = tuple(Path(d) for d in dirs) if dirs is not None else (bundled_rates_dir(),)
+        self.dirs = rate_dirs(dirs) if dirs is not None else (bundled_rates_dir(),)
         self._lock = threading.Lock()
         self._income: list[IncomeRow] | None = None
         self._quintiles: list[QuintileRow] = []

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..ratefiles.keypaths import KeyPath, format_path, line_of
+from ..ratefiles.keypaths import KeyPath, format_path, line_in_file
 from ..ratefiles.model import (
     AssistRule,
     BilingualText,
@@ -57,10 +57,7 @@ class Origin:
 
     def line(self) -> int | None:
         """The line that sets this value (computed on demand)."""
-        try:
-            return line_of(self.file.read_text(encoding="utf-8"), self.key)
-        except OSError:
-            return None
+        return line_in_file(self.file, self.key)
 
     @property
     def confidence(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 KeyPath = tuple[str | int, ...]
 
@@ -128,6 +129,15 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
         if hit is not None:
             return hit
     return None
+
+
+def line_in_file(path: Path, key: Sequence[str | int]) -> int | None:
+    """:func:`line_of` in a file read now (``None`` when it cannot be read): the line an
+    origin's value or section is set on, computed only when a message or explanation asks."""
+    try:
+        return line_of(path.read_text(encoding="utf-8"), key)
+    except OSError:
+        return None
 
 
 def position_of(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:

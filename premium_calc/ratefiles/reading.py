@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +41,23 @@ NOT_REGIONS = frozenset({STATS_DIR, BENEFITS_DIR})
 
 
 REGION_ID = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
+
+
+def rate_dirs(dirs: object, name: str = "dirs") -> tuple[Path, ...]:
+    """A list of rate directories given by a caller, checked: paths only (``5`` or ``"abc"``
+    split into letters are refused), never a blank one (``Path("")`` is the current directory,
+    never read by accident). An :class:`OptionError` or :class:`RateFileError` otherwise."""
+    from ..errors import expect_type
+
+    if isinstance(dirs, str | bytes) or not isinstance(dirs, Iterable):
+        expect_type(dirs, list, name, "a list of rate directories (paths)")
+    out: list[Path] = []
+    for d in dirs:  # type: ignore[attr-defined]
+        expect_type(d, (Path, str), name, "rate directories (paths)")
+        if not str(d).strip():
+            raise RateFileError(Path(str(d)), Note("error.no_rate_directory"), rule="file")
+        out.append(Path(d))
+    return tuple(out)
 
 
 def bundled_rates_dir() -> Path:
