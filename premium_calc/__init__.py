@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from .analyses.population.run import run_population as run_population
     from .analyses.population.summary import PopulationSummary as PopulationSummary
     from .analyses.population.synthetic import synthetic_population as synthetic_population
+    from .analyses.worth import Stay as Stay
+    from .analyses.worth import WorthResult as WorthResult
+    from .analyses.worth import assess_worth as assess_worth
+    from .analyses.worth import parse_stay as parse_stay
     from .errors import (
         AmbiguousRegionError as AmbiguousRegionError,
     )
@@ -124,6 +128,9 @@ if TYPE_CHECKING:
         calculate as calculate,
     )
     from .json_schemas import (
+        benefit_file_json_schema as benefit_file_json_schema,
+    )
+    from .json_schemas import (
         household_json_schema as household_json_schema,
     )
     from .json_schemas import (
@@ -132,6 +139,8 @@ if TYPE_CHECKING:
     from .json_schemas import (
         result_json_schema as result_json_schema,
     )
+    from .ratebook.benefits import BenefitBook as BenefitBook
+    from .ratebook.benefits import BenefitRules as BenefitRules
     from .ratebook.book import (
         RateBook as RateBook,
     )
@@ -191,6 +200,13 @@ _EXPORTS: dict[str, str] = {
     "PopulationSummary": "analyses.population.summary",
     "run_population": "analyses.population.run",
     "synthetic_population": "analyses.population.synthetic",
+    # is it worth it (benefits)
+    "BenefitBook": "ratebook.benefits",
+    "BenefitRules": "ratebook.benefits",
+    "assess_worth": "analyses.worth",
+    "parse_stay": "analyses.worth",
+    "Stay": "analyses.worth",
+    "WorthResult": "analyses.worth",
     # income statistics
     "IncomeStats": "ratebook.income",
     "IncomeFigure": "ratebook.income",
@@ -198,6 +214,7 @@ _EXPORTS: dict[str, str] = {
     "household_json_schema": "json_schemas",
     "result_json_schema": "json_schemas",
     "rate_file_json_schema": "json_schemas",
+    "benefit_file_json_schema": "json_schemas",
     # errors
     "PremiumCalcError": "errors",
     "UnknownRegionError": "errors",

@@ -48,6 +48,11 @@ def exact_text(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def short_percent(ratio: Decimal) -> str:
+    """A ratio as a percentage without needless decimals (``0.05`` -> ``5%``, ``0.075`` -> ``7.5%``)."""
+    return f"{(ratio * 100).normalize():f}%"
+
+
 def percent(ratio: Decimal | None) -> str:
     """A ratio as a percentage with two decimals (``0.1143`` -> ``11.43%``)."""
     return "-" if ratio is None else f"{ratio * 100:.2f}%"

@@ -65,6 +65,10 @@ PUBLIC = [
     # populations (issue 14)
     "BatchResult", "MemberTable", "Population", "PopulationResult", "PopulationSummary", "from_columns",
     "price_batch", "price_population", "run_population", "synthetic_population",
+    # is it worth it (issue 16)
+    "BenefitBook", "BenefitRules", "Stay", "WorthResult", "assess_worth", "parse_stay",
+    # benefit files: their JSON Schema
+    "benefit_file_json_schema",
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Literal
 
@@ -52,6 +53,12 @@ def matches(
     """Whether a member meets a category's (or assisted rule's) conditions: True, False,
     or the fact needed to tell."""
     conditions = category.conditions if isinstance(category, ScheduleCategory) else category.rule.conditions
+    return conditions_hold(conditions, member, year)
+
+
+def conditions_hold(conditions: Sequence[Condition], member: Member, year: int) -> bool | _Fact:
+    """Whether a member meets any of ``conditions`` (none: everyone) in coverage year ``year``:
+    True, False, or the fact needed to tell (``"sex"``, ``"birth date"``)."""
     if not conditions:
         return True
     age = member.age_in(year)

@@ -2,7 +2,8 @@
 ``<rate dir>/benefits/**/*.toml`` (format: :mod:`premium_calc.ratefiles.benefit_model`).
 
 Inheritance is by section, not by value. For each section (``inpatient``, ``outpatient``,
-``chronic``, ``critical_illness``, ``waiting``, ``national``) the region's chain is searched
+``chronic``, ``critical_illness``, ``assistance``, ``waiting``, ``utilisation``, ``national``)
+the region's chain is searched
 child first: in each region, the latest coverage year at or before the asked year that has the
 section; the first such section with values wins, whole. A section that says ``missing`` is
 recorded as a gap and the search goes on up the chain, so a city whose own rule is unknown gets
@@ -33,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import expect_type
 from ..ratefiles.benefit_model import (
     SECTIONS,
+    AssistanceSection,
     BenefitFile,
     ChronicSection,
     CriticalIllnessSection,
@@ -40,6 +42,7 @@ from ..ratefiles.benefit_model import (
     NationalSection,
     OutpatientSection,
     Section,
+    UtilisationSection,
     WaitingSection,
 )
 from ..ratefiles.keypaths import KeyPath, format_path, line_in_file
@@ -180,7 +183,9 @@ class BenefitRules:
     outpatient: Resolved[OutpatientSection]
     chronic: Resolved[ChronicSection]
     critical_illness: Resolved[CriticalIllnessSection]
+    assistance: Resolved[AssistanceSection]
     waiting: Resolved[WaitingSection]
+    utilisation: Resolved[UtilisationSection]
     national: Resolved[NationalSection]
 
     @property
@@ -201,9 +206,7 @@ class BenefitBook:
     """
 
     def __init__(self, dirs: Sequence[Path] | None = None) -> None:
-        self.dirs: tuple[Path, ...] = (
-            rate_dirs(dirs) if dirs is not None else (bundled_rates_dir(),)
-        )
+        self.dirs: tuple[Path, ...] = rate_dirs(dirs) if dirs is not None else (bundled_rates_dir(),)
         self._lock = threading.Lock()
         self._paths: dict[str, Path] | None = None
         self._files: dict[str, BenefitFile] = {}
@@ -255,16 +258,8 @@ class BenefitBook:
             expect_type(region, str, "chain", "region ids (text)")
         expect_type(year, int, "year", "a coverage year (a whole number)")
         ids = tuple(chain)
-        return BenefitRules(
-            chain=ids,
-            year=year,
-            inpatient=self._resolve("inpatient", ids, year),
-            outpatient=self._resolve("outpatient", ids, year),
-            chronic=self._resolve("chronic", ids, year),
-            critical_illness=self._resolve("critical_illness", ids, year),
-            waiting=self._resolve("waiting", ids, year),
-            national=self._resolve("national", ids, year),
-        )
+        sections = {name: self._resolve(name, ids, year) for name in SECTIONS}
+        return BenefitRules(chain=ids, year=year, **sections)
 
     def _resolve(self, name: str, chain: tuple[str, ...], year: int) -> Resolved[Any]:
         gaps: list[Gap] = []

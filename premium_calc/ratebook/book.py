@@ -44,6 +44,7 @@ from .schedule import Schedule
 
 if TYPE_CHECKING:
     from ..gazetteer import Gazetteer, Place
+    from .benefits import BenefitBook
 
 
 def _rate_dirs_from_env() -> list[Path]:
@@ -88,6 +89,7 @@ class RateBook:
         self._shared: dict[str, list[str]] = {}
         self._codes: dict[str, str] | None = None
         self._stats: IncomeStats | None = None
+        self._benefits: BenefitBook | None = None
 
     # -- discovery
 
@@ -349,6 +351,16 @@ class RateBook:
             if self._stats is None:
                 self._stats = IncomeStats(self.dirs)
             return self._stats
+
+    def benefit_book(self) -> BenefitBook:
+        """The benefit files of this book's rate directories (``benefits/``; read on first use,
+        then shared): user directories first, as for rate files."""
+        from .benefits import BenefitBook
+
+        with self._lock:
+            if self._benefits is None:
+                self._benefits = BenefitBook(self.dirs)
+            return self._benefits
 
     def national_minimum(self, year: int) -> Decimal | None:
         """The national minimum individual contribution for a coverage year, if known."""

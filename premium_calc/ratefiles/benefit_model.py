@@ -15,6 +15,10 @@ Each entry may hold these sections, each with its own ``source``, ``note`` and `
   increase for continuous enrolment;
 * ``waiting`` (待遇等待期, 国办发〔2024〕38号): months without cover after a late enrolment or a
   break;
+* ``assistance`` (医疗救助): what medical assistance pays of the costs left after basic cover
+  and 大病 for assisted groups (低保, 特困 ...), by group;
+* ``utilisation``: survey shares of people with at least one hospital stay in a year, by age
+  (people, not stays: the basis of "of 100 people like you");
 * ``national`` (``cn`` only): national averages from the NHSA bulletins.
 
 Two ratios must not be confused. A rule's ``ratio`` is the **policy-scope** ratio
@@ -71,7 +75,10 @@ HOSPITAL_LEVELS: dict[str, tuple[str, str]] = {
 SectionKind = Literal["rule", "floor", "target"]
 
 #: The sections of a year entry, in order.
-SECTIONS: tuple[str, ...] = ("inpatient", "outpatient", "chronic", "critical_illness", "waiting", "national")
+SECTIONS: tuple[str, ...] = (
+    "inpatient", "outpatient", "chronic", "critical_illness", "assistance", "waiting", "utilisation",
+    "national",
+)  # fmt: skip
 
 
 class Section(Frozen):
@@ -283,6 +290,65 @@ class WaitingSection(RuleSection):
     long_break_min_months: int | None = Field(default=None, ge=0, le=24)
 
 
+class AssistanceRule(Frozen):
+    """Medical assistance (医疗救助) for some assisted groups: ``ratio`` of the eligible costs left
+    after basic cover and 大病 above ``deductible`` (起付线; 0 or unset: none), up to
+    ``annual_cap`` a year."""
+
+    name: Name
+    groups: list[AssistedGroup] = Field(min_length=1)
+    deductible: Amount | None = None
+    ratio: Rate
+    annual_cap: Amount | None = None
+    source: Source | None = None
+    note: Prose | None = None
+
+
+class AssistanceSection(RuleSection):
+    """Medical assistance (医疗救助) by group; a member of no listed group gets none."""
+
+    VALUES: ClassVar[tuple[str, ...]] = ("rule",)
+
+    rule: list[AssistanceRule] = Field(default_factory=list)
+
+    def rule_for(self, groups: set[str]) -> AssistanceRule | None:
+        """The first rule for any of ``groups`` (a member's assisted groups), or ``None``."""
+        return next((r for r in self.rule if groups & set(r.groups)), None)
+
+
+class HospitalisedShare(Frozen):
+    """A survey's share of people (not stays) with at least one hospital stay in the 12 months
+    before it, for ages ``min_age`` to ``max_age`` (unset: no bound), in ``survey_year``."""
+
+    min_age: int | None = Field(default=None, ge=0, le=130)
+    max_age: int | None = Field(default=None, ge=0, le=130)
+    share: Rate
+    survey_year: int = Field(ge=1950, le=2100)
+    population: Name
+    source: Source | None = None
+    note: Prose | None = None
+
+    def covers(self, age: int) -> bool:
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+
+
+class UtilisationSection(Section):
+    """Survey figures on how many people use hospital care (people, not stays), by age."""
+
+    VALUES: ClassVar[tuple[str, ...]] = ("hospitalised",)
+
+    hospitalised: list[HospitalisedShare] = Field(default_factory=list)
+
+    def for_age(self, age: int) -> HospitalisedShare | None:
+        """The narrowest row whose ages cover ``age`` (the latest survey among equals)."""
+        rows = [r for r in self.hospitalised if r.covers(age)]
+
+        def width(r: HospitalisedShare) -> tuple[int, int]:
+            return ((r.max_age or 130) - (r.min_age or 0), -r.survey_year)
+
+        return min(rows, key=width) if rows else None
+
+
 class Figure(Frozen):
     """A national figure in the unit its field names, with its own source where it has one."""
 
@@ -339,7 +405,9 @@ class BenefitYear(Frozen):
     outpatient: OutpatientSection | None = None
     chronic: ChronicSection | None = None
     critical_illness: CriticalIllnessSection | None = None
+    assistance: AssistanceSection | None = None
     waiting: WaitingSection | None = None
+    utilisation: UtilisationSection | None = None
     national: NationalSection | None = None
     note: Prose | None = None
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ..household.burden import Assessment
     from ..household.premium import SourceRef
-from ..units import money, percent
+from ..units import money, percent, short_percent
 from .formats import (
     LOW_MARK,
     UNKNOWN_MARK,
@@ -29,7 +29,6 @@ from .formats import (
     confidence_word,
     range_text,
     say,
-    short_percent,
     yuan_text,
 )
 

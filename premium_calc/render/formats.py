@@ -99,11 +99,6 @@ def component_name(component: str, lang: str) -> str:
     return tr_or(f"component.{component}", lang, component)
 
 
-def short_percent(ratio: Decimal) -> str:
-    """A ratio as a percentage without needless decimals (``0.05`` -> ``5%``, ``0.075`` -> ``7.5%``)."""
-    return f"{(ratio * 100).normalize():f}%"
-
-
 def level_name(level: str, lang: str) -> str:
     """``country`` / ``province`` / ``city`` / ``county`` in ``lang`` (全国 / 省级 / 市级 / 县级)."""
     return tr_or(f"level.{level}", lang, level)

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..messages import tr, uses_cjk
-from .formats import LOW_MARK, amount_text, say, short_percent
+from ..units import short_percent
+from .formats import LOW_MARK, amount_text, say
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -1,0 +1,142 @@
+"""``premium-calc worth``: is the insurance worth it for a household (值不值)?"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import OptionError
+from ..messages import Note, tr
+from ._common import (
+    DEFAULT_LANG,
+    CsvOption,
+    JsonOption,
+    LangOption,
+    RatesDirOption,
+    app,
+    console,
+    echo_json,
+    fail,
+    get_book,
+    household_from_options,
+    short_help,
+    user_errors,
+)
+from .calc import MEMBER_HELP, chosen_year
+from .language import LANG
+
+WORTH_HELP = tr("cli.help.worth", LANG)
+
+
+def parse_skip(values: list[str] | None, size: int) -> list[int]:
+    """``--skip 1 --skip 3``, ``--skip 1,3`` or ``--skip all``: member numbers, 1-based."""
+    out: list[int] = []
+    for value in values or []:
+        for part in value.replace("，", ",").split(","):
+            text = part.strip()
+            if text.lower() in ("all", "全部", "全家"):
+                out.extend(range(1, size + 1))
+            elif text.isdigit() and 1 <= int(text) <= size:
+                out.append(int(text))
+            else:
+                raise OptionError("--skip", Note("error.skip_member", value=repr(text[:40]), size=size))
+    return sorted(set(out))
+
+
+def parse_share(text: str | None) -> Decimal:
+    """``--in-scope 0.8`` or ``80%``: the share of a bill inside the catalogue."""
+    if text is None:
+        return Decimal(1)
+    raw = text.strip()
+    try:
+        value = Decimal(raw.rstrip("%")[:40]) / (100 if raw.endswith("%") else 1)
+    except (InvalidOperation, ArithmeticError):
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 <= value <= 1:
+        raise OptionError("--in-scope", Note("error.in_scope_range", value=repr(raw[:40])))
+    return value
+
+
+@app.command(help=WORTH_HELP, short_help=short_help(WORTH_HELP))
+@user_errors
+def worth(
+    region: Annotated[
+        str | None, typer.Option("--region", "-r", help=tr("cli.help.calc.region", LANG))
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))] = None,
+    paid_in: Annotated[int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))] = None,
+    member: Annotated[
+        list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
+    ] = None,
+    household: Annotated[
+        Path | None, typer.Option("--household", help=tr("cli.help.calc.household", LANG))
+    ] = None,
+    income: Annotated[
+        str | None, typer.Option("--income", "-i", help=tr("cli.help.calc.income", LANG))
+    ] = None,
+    tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.calc.tier", LANG))] = None,
+    statistic: Annotated[
+        str, typer.Option("--income-stat", help=tr("cli.help.calc.income_stat", LANG))
+    ] = "rural",
+    stay: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stay", help=tr("cli.help.worth.stay", LANG), show_default=False, metavar="<yuan[:level]>"
+        ),
+    ] = None,
+    skip: Annotated[
+        list[str] | None,
+        typer.Option("--skip", help=tr("cli.help.worth.skip", LANG), show_default=False, metavar="<n|all>"),
+    ] = None,
+    in_scope: Annotated[
+        str | None, typer.Option("--in-scope", help=tr("cli.help.worth.in_scope", LANG), metavar="<share>")
+    ] = None,
+    lang: LangOption = DEFAULT_LANG,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+    rates_dir: RatesDirOption = None,
+) -> None:
+    from ..analyses.worth import assess_worth, parse_stay
+
+    if json_out and csv_out:
+        fail(tr("cli.json_or_csv", lang), lang=lang)
+    if household is not None and member:
+        fail(tr("cli.member_or_household", lang), lang=lang)
+    if household is None and not member:
+        fail(tr("cli.no_household", lang), lang=lang)
+    hh, spec = household_from_options(member, household, income)
+    region = region or (spec.region if spec is not None else None)
+    year = year if year is not None else (spec.year if spec is not None else None)
+    if region is None:
+        fail(tr("cli.no_region", lang), lang=lang)
+    year, year_note = chosen_year(year, paid_in)
+    stays = [parse_stay(s) for s in stay] if stay else None
+    share = parse_share(in_scope)
+    book = get_book(rates_dir)
+    result = assess_worth(
+        book,
+        region,
+        year,
+        hh,
+        stays=stays,
+        skip=parse_skip(skip, hh.size),
+        in_scope_share=share,
+        tier=tier or (spec.tier if spec is not None else None),
+        statistic=statistic,
+    )
+    if year_note is not None:
+        result = result.model_copy(update={"notes": [year_note, *result.notes]})
+    if json_out:
+        echo_json(result)
+    elif csv_out:
+        from ..render.machine import to_csv
+        from ..render.worth import worth_rows
+
+        typer.echo(to_csv(worth_rows(result)), nl=False)
+    else:
+        from ..render.worth import worth_report
+
+        console().print(worth_report(result, lang.value))
