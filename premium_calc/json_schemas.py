@@ -2,7 +2,8 @@
 
 * :func:`household_json_schema`: a household file (``--household``),
 * :func:`result_json_schema`: the result of ``calc --json`` / :func:`premium_calc.assess`,
-* :func:`rate_file_json_schema`: a rate file (``rates/**/*.toml``), usable by editors.
+* :func:`rate_file_json_schema`: a rate file (``rates/**/*.toml``), usable by editors,
+* :func:`benefit_file_json_schema`: a benefit file (``rates/benefits/**/*.toml``), the same way.
 """
 
 from __future__ import annotations
@@ -27,3 +28,10 @@ def rate_file_json_schema() -> dict[str, Any]:
     from .ratefiles.json_schema import rate_file_schema
 
     return rate_file_schema()
+
+
+def benefit_file_json_schema() -> dict[str, Any]:
+    """The one benefit-file schema: the same document ``premium-calc rates schema --benefits`` prints."""
+    from .ratefiles.json_schema import benefit_file_schema
+
+    return benefit_file_schema()

@@ -154,9 +154,7 @@ ConfidenceOption = Annotated[
     str | None,
     typer.Option("--confidence", help=tr("cli.help.rates.confidence", LANG)),
 ]
-DryRunOption = Annotated[
-    bool, typer.Option("--dry-run", help=tr("cli.help.rates.dry_run", LANG))
-]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help=tr("cli.help.rates.dry_run", LANG))]
 
 
 def _report_edit(result: EditResult, lang: Lang, json_out: bool) -> None:
@@ -248,12 +246,16 @@ def schema_cmd(
         Path | None,
         typer.Option("--output", "-o", help=tr("cli.help.rates.schema.output", LANG)),
     ] = None,
+    benefits: Annotated[
+        bool, typer.Option("--benefits", help=tr("cli.help.rates.schema.benefits", LANG))
+    ] = False,
 ) -> None:
     import json
 
-    from ..ratefiles.json_schema import rate_file_schema
+    from ..ratefiles.json_schema import benefit_file_schema, rate_file_schema
 
-    text = json.dumps(rate_file_schema(), ensure_ascii=False, indent=2) + "\n"
+    schema = benefit_file_schema() if benefits else rate_file_schema()
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         typer.echo(text, nl=False)
         return

@@ -1,4 +1,4 @@
-"""Check rate files: every problem as ``file:line:col: key.path: what is wrong (expected ...)``.
+"""Check rate and benefit files: every problem as ``file:line:col: key.path: what is wrong (expected ...)``.
 
 :func:`validate` checks the rate files of a :class:`~premium_calc.ratebook.RateBook` (or
 given paths) and returns :class:`Problem` s, errors and warnings. Errors make a file
@@ -13,6 +13,11 @@ Rules (``rule`` id, severity, what it catches):
 ``schema`` (error)
     a key or value the rate-file schema does not allow (:mod:`premium_calc.ratefiles.model`;
     every such problem of a file, up to 50, where a calculation reports the first).
+``benefit-region`` (error)
+    a benefit file (``benefits/**/*.toml``) whose path under ``benefits/`` is not a region id
+    (lower-case letters, digits and ``_``, one folder per level): the benefit rules skip it.
+    A benefit file's ``file``, ``toml`` and ``schema`` problems are those of the benefit-file
+    schema (:mod:`premium_calc.ratefiles.benefit_model`), every one of a file in one run.
 ``stats-duplicate`` (error)
     a row of a statistics file (``stats/*.toml``) that gives a figure an earlier row of the
     same file gives (same statistic, region, year and measure): only the first is read.
@@ -102,7 +107,14 @@ from ..errors import (
 from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratefiles.keypaths import KeyPath, _is_type_tag, format_path, position_of
-from ..ratefiles.reading import NOT_REGIONS, STATS_DIR, Region, iter_rate_files, load_rate_file
+from ..ratefiles.reading import (
+    BENEFITS_DIR,
+    NOT_REGIONS,
+    REGION_ID,
+    STATS_DIR,
+    Region,
+    load_rate_file,
+)
 from .file_rules import check_entry, check_sources, check_years
 from .problems import FileCheck, Problem
 from .reach import check_reach
@@ -110,18 +122,21 @@ from .resolved_rules import check_amounts, check_chain, check_redundant, check_t
 
 
 def validate(book: RateBook, paths: Sequence[Path | str] | None = None) -> list[Problem]:
-    """Check rate files; problems sorted by file, line and column.
+    """Check rate and benefit files; problems sorted by file, line and column.
 
-    ``paths=None`` checks every rate file in use by ``book`` (files overridden by a user
-    directory are not in use). Otherwise each path is a rate file or a directory of rate
-    files; a file outside the book's directories is checked as a region of its own that
-    inherits from the book's regions.
+    ``paths=None`` checks every rate file and benefit file in use by ``book`` (files overridden
+    by a user directory are not in use) and the statistics files. Otherwise each path is a
+    file or a directory of files; a rate file outside the book's directories is checked as a
+    region of its own that inherits from the book's regions. A file under a ``benefits/``
+    folder is a benefit file (:func:`check_benefit_file`).
     """
     targets = _targets(book, paths)
     validated = {rid for rid, _ in targets if rid is not None}
     problems: list[Problem] = []
     for rid, path in targets:
         problems += check_file(FileCheck(book, path, rid, validated, direct=paths is None))
+    for rid, path in _benefit_targets(book, paths):
+        problems += check_benefit_file(book, path, rid)
     if paths is None:
         problems += check_statistics(book)
         problems += check_shared_names(book)
@@ -183,6 +198,40 @@ def check_statistics(book: RateBook) -> list[Problem]:
                 check.error("stats-duplicate", key, note)
             problems += check.problems
     return problems
+
+
+def check_benefit_file(book: RateBook, path: Path, region_id: str) -> list[Problem]:
+    """One benefit file of region ``region_id`` (its path under ``benefits/``), as the benefit
+    rules read it: ``benefit-region`` when the id is not a region id, and every ``file``,
+    ``toml`` or ``schema`` problem (up to 50; a calculation reports the first)."""
+    from ..ratebook.benefits import load_benefit_file
+
+    check = FileCheck(book, path, region_id, set(), direct=True)
+    if not REGION_ID.match(region_id):
+        check.error("benefit-region", (), Note("validate.benefit_region", region=region_id))
+    try:
+        load_benefit_file(path, region_id)
+    except RateFileError as exc:
+        found = _every_benefit_error(path, region_id) if exc.rule == "schema" else []
+        check.problems += [from_load_error(check, e) for e in found or [exc]]
+    return check.problems
+
+
+def _every_benefit_error(path: Path, region_id: str) -> list[RateFileError]:
+    """All schema errors of a benefit file (the loader stops at the first)."""
+    from pydantic import ValidationError
+
+    from ..ratefiles.benefit_model import BenefitFile
+    from ..ratefiles.pydantic_errors import validation_errors
+    from ..ratefiles.reading import read_toml
+
+    try:
+        BenefitFile.model_validate(read_toml(path), context={"region": region_id})
+    except ValidationError as exc:
+        return validation_errors(path, exc)
+    except RateFileError:
+        pass
+    return []
 
 
 def _repeated_rows(parsed: Any) -> list[tuple[KeyPath, KeyPath]]:
@@ -248,18 +297,75 @@ def _region_id_of(book: RateBook, path: Path) -> str | None:
 
 
 def _targets(book: RateBook, paths: Sequence[Path | str] | None) -> list[tuple[str | None, Path]]:
+    """The rate files to check, with their region ids (``None``: a file outside the book)."""
     if paths is None:
         return [(rid, book.path_of(rid)) for rid in book.region_ids()]
-    out: list[tuple[str | None, Path]] = []
+    return [(_region_id_of(book, file), file) for file, benefit in _files(book, paths) if benefit is None]
+
+
+def _benefit_targets(book: RateBook, paths: Sequence[Path | str] | None) -> list[tuple[str, Path]]:
+    """The benefit files to check, with their region ids. ``paths=None``: those of every rate
+    directory's ``benefits/`` folder that are in use (the first directory's file of a region id
+    wins), and every one whose path is not a region id (the benefit rules skip it)."""
+    if paths is not None:
+        return [(benefit, file) for file, benefit in _files(book, paths) if benefit is not None]
+    benefits = book.benefit_book()
+    out: list[tuple[str, Path]] = []
+    for root in book.dirs:
+        folder = root / BENEFITS_DIR
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.toml")):
+            rid = path.relative_to(folder).with_suffix("").as_posix()
+            if not REGION_ID.match(rid) or benefits.path_of(rid) == path:
+                out.append((rid, path))
+    return out
+
+
+def _files(book: RateBook, paths: Sequence[Path | str]) -> list[tuple[Path, str | None]]:
+    """The files a validation of ``paths`` looks at, each with its benefit region id (``None``
+    for a rate file). A directory gives its TOML files but not those of its ``stats/`` folder."""
+    out: list[tuple[Path, str | None]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.toml") if p.relative_to(path).parts[0] not in NOT_REGIONS)
+            files = sorted(p for p in path.rglob("*.toml") if p.relative_to(path).parts[0] != STATS_DIR)
+            out += [(file, _benefit_id_of(book, file, path)) for file in files]
         else:
-            files = [path]
-        for file in files:
-            out.append((_region_id_of(book, file), file))
+            out.append((path, _benefit_id_of(book, path, path.parent)))
     return out
+
+
+def _benefit_id_of(book: RateBook, file: Path, base: Path) -> str | None:
+    """The region id of ``file`` as a benefit file, or ``None`` for a rate file. A benefit file
+    is under the ``benefits/`` folder of one of the book's rate directories, or else (when the
+    file is not a rate file of the book) under a folder ``benefits`` in ``base`` (a directory
+    given to validate, or a given file's folder), ``base`` itself or one of its parents: the
+    nearest such folder, the id is the path below it."""
+    real = file.resolve()
+    for root in book.dirs:
+        below = _below(real, (root / BENEFITS_DIR).resolve())
+        if below is not None:
+            return below
+    if _region_id_of(book, file) is not None:
+        return None
+    folder = base.resolve()
+    below = _below(real, folder / BENEFITS_DIR)
+    if below is not None:
+        return below
+    for parent in (folder, *folder.parents):
+        if parent.name == BENEFITS_DIR:
+            return _below(real, parent)
+    return None
+
+
+def _below(path: Path, folder: Path) -> str | None:
+    """``path`` relative to ``folder``, without ``.toml``, as a region id would be written
+    (``None`` when ``path`` is not inside ``folder``)."""
+    try:
+        return path.relative_to(folder).with_suffix("").as_posix()
+    except ValueError:
+        return None
 
 
 class _Overlay(RateBook):
@@ -398,7 +504,8 @@ def _data_path(loc: KeyPath) -> KeyPath:
 
 
 def count_files(book: RateBook, paths: Sequence[Path] | None) -> int:
-    """How many rate files a validation of ``paths`` (default: the whole book) looks at."""
+    """How many rate and benefit files a validation of ``paths`` (default: the whole book)
+    looks at (the statistics files are not counted)."""
     if not paths:
-        return len(book.region_ids())
-    return sum(len(list(iter_rate_files(p))) if p.is_dir() else 1 for p in paths)
+        return len(book.region_ids()) + len(_benefit_targets(book, None))
+    return len(_files(book, paths))
