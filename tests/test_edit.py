@@ -456,10 +456,12 @@ def test_new_year_before_existing_years_goes_in_order(rates: Path) -> None:
 def test_new_year_refusals(rates: Path) -> None:
     with pytest.raises(EditError, match=r"cn/p already has coverage year 2025"):
         new_year(book_of(rates), "cn/p", 2025, 2025)
-    with pytest.raises(
-        EditError, match=r"--bump individual: the 2025 entry of cn/p/c sets no such"
-    ):
-        new_year(book_of(rates), "cn/p/c", 2025, 2026, {"individual": "+20"})
+    # cn/p/c inherits its categories from cn/p, which has no 2026: the new year keeps them
+    # (written in) and the bump applies to them; it says so.
+    kept = new_year(book_of(rates), "cn/p/c", 2025, 2026, {"individual": "+20"}, dry_run=True)
+    said = [n for n in kept.notes if "kept what the region inherited for 2025" in n]
+    assert said and "category" in said[0], kept.notes
+    assert "[[year.category]]" in kept.new_text.split("coverage = 2026")[1]
     with pytest.raises(EditError, match=r"--bump 'individual\+20': not a bump"):
         parse_bumps(["individual+20"])
     assert (rates / "cn" / "p.toml").read_text(encoding="utf-8") == PROVINCE

@@ -1,5 +1,4 @@
-"""``premium-calc rates new-year``: a new coverage year from an existing one, with bumps.
-"""
+"""``premium-calc rates new-year``: a new coverage year from an existing one, with bumps."""
 
 from __future__ import annotations
 
@@ -121,7 +120,7 @@ def new_year(
             f"DRAFT: copied from coverage year {from_year} by premium-calc rates new-year;"
             f" replace with the {to_year} notice"
         )
-        entry["source"] = toml_item(f"{{ title = {toml_string(title)}, confidence = \"low\" }}")
+        entry["source"] = toml_item(f'{{ title = {toml_string(title)}, confidence = "low" }}')
         notes.append("no --source: the year's source is a low-confidence draft")
     if "subsidy_source" in entry:
         del entry["subsidy_source"]
@@ -140,6 +139,11 @@ def new_year(
         for table in entry.get(kind) or ():
             if "source" in table:
                 del table["source"]
+    content, doc, entry, copied = _keep_inherited(
+        book, region_id, path, blocks, reg, found[0], content, doc, from_year, to_year, old_text
+    )
+    if copied:
+        notes.append(f"kept what the region inherited for {from_year}: {copied}")
     applied = _apply_bumps(entry, dict(bumps or {}), region_id, from_year, reg)
     bump_text = f", bumps {', '.join(f'{k} {v}' for k, v in applied)}" if applied else ""
     shift_text = f"; dates moved by {shift} year(s)" if shifted else ""
@@ -148,19 +152,77 @@ def new_year(
         f"{shift_text}. Check every value against the {to_year} notice."
     )
     new_block = same_newlines(content, render_block(content, doc))
-    nl = newline_of(old_text)
-    if not new_block.endswith(("\n", "\r")):
-        new_block += nl
-    position = _insert_line(blocks, reg, to_year)
-    if position >= len(blocks.lines):
-        tail = "" if old_text.endswith(("\n", "\r")) or not old_text else nl
-        new_text = old_text + tail + nl + new_block
-    else:
-        new_text = blocks.insert_at(position, new_block + nl)
+    new_text = _with_entry(blocks, reg, to_year, old_text, new_block)
     if shifted:
         notes.append(f"{', '.join(shifted)} moved by {shift} year(s): check them")
     label = f"new coverage year {to_year} from {from_year}{bump_text}"
     return finish_edit(book, region_id, path, to_year, old_text, new_text, dry_run, notes, label)
+
+
+def _keep_inherited(
+    book: RateBook,
+    region_id: str,
+    path: Path,
+    blocks: YearBlocks,
+    reg: Region,
+    index: int,
+    content: str,
+    doc: Any,
+    from_year: int,
+    to_year: int,
+    old_text: str,
+) -> tuple[str, Any, Any, str]:
+    """Write into the new entry what it would otherwise lose of what the region inherited for
+    ``from_year`` (see :mod:`.inherited`), before any bump; says what was copied from where."""
+    from .inherited import keep_inherited
+
+    entry = doc["year"][0]
+    draft = same_newlines(content, render_block(content, doc))
+    trial = _with_entry(blocks, reg, to_year, old_text, draft)
+    own = {k for k in entry}
+    additions, changed_own, followed = keep_inherited(book, region_id, path, trial, from_year, to_year, own)
+    follows = f"; follows the {to_year} entries above for: {', '.join(followed)}" if followed else ""
+    if "category" in changed_own:
+        # The region's categories set only some fields and took the rest from a level above
+        # that has no entry for the new year: write them whole.
+        del entry["category"]
+        from .inherited import key_lines
+
+        additions["category"] = key_lines(
+            book.schedule(region_id, from_year), "category", to_year - from_year, region_id
+        )
+        draft = same_newlines(content, render_block(content, doc))
+    if not additions:
+        return content, doc, entry, follows.lstrip("; ")
+    lines = draft.splitlines()
+    simple = [line for key, add in additions.items() if key not in ("category", "assisted") for line in add]
+    tables = [line for key in ("category", "assisted") for line in additions.get(key, [])]
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("coverage")) + 1
+    lines[at:at] = simple
+    text = "\n".join(lines).rstrip("\n") + "\n" + "\n".join(tables) + ("\n" if tables else "")
+    new_doc = parse_block(text)
+    schedule = book.schedule(region_id, from_year)
+    origins = {
+        "category": {c.amount_origin.region for c in schedule.categories},
+        "assisted": {a.origin.region for a in schedule.assisted if a.origin.region != region_id},
+    }
+    said = []
+    for key in additions:
+        where = origins.get(key) or {o.region for k, o in schedule.origins.items() if k == key}
+        said.append(f"{key} ({', '.join(sorted(where)) or region_id})")
+    return text, new_doc, new_doc["year"][0], ", ".join(said) + follows
+
+
+def _with_entry(blocks: YearBlocks, reg: Region, to_year: int, old_text: str, block: str) -> str:
+    """The whole file with ``block`` inserted as the entry of ``to_year``."""
+    nl = newline_of(old_text)
+    if not block.endswith(("\n", "\r")):
+        block += nl
+    position = _insert_line(blocks, reg, to_year)
+    if position >= len(blocks.lines):
+        tail = "" if old_text.endswith(("\n", "\r")) or not old_text else nl
+        return old_text + tail + nl + block
+    return blocks.insert_at(position, block + nl)
 
 
 def _shift_date(day: dt.date, years: int) -> dt.date:
@@ -172,9 +234,7 @@ def _shift_date(day: dt.date, years: int) -> dt.date:
 
 def _insert_line(blocks: YearBlocks, region: Region, to_year: int) -> int:
     """Where the new entry goes: before the first later year (and its leading comments)."""
-    later = [
-        (entry.coverage, i) for i, entry in enumerate(region.data.year) if entry.coverage > to_year
-    ]
+    later = [(entry.coverage, i) for i, entry in enumerate(region.data.year) if entry.coverage > to_year]
     if not later:
         return len(blocks.lines)
     _, index = min(later)
