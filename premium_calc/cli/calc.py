@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,14 +27,25 @@ from ._common import (
 )
 from .language import LANG
 
+if TYPE_CHECKING:
+    from ..household.members import Household, HouseholdFile
+
 MEMBER_HELP = tr("cli.help.member", LANG)
 CALC_HELP = tr("cli.help.calc", LANG)
 REGIONS_HELP = tr("cli.help.regions", LANG)
 
 
-def parse_thresholds(raw: str | None) -> list[Decimal]:
+def share_value(text: str) -> Decimal:
+    """``0.1`` or ``10%`` as a Decimal share (NaN where it is no number: the caller says why)."""
     from decimal import InvalidOperation
 
+    try:
+        return Decimal(text.rstrip("%")[:40]) / (100 if text.endswith("%") else 1)
+    except (InvalidOperation, ArithmeticError):
+        return Decimal("NaN")
+
+
+def parse_thresholds(raw: str | None) -> list[Decimal]:
     from ..household.burden import DEFAULT_THRESHOLDS
 
     if raw is None:
@@ -42,10 +53,7 @@ def parse_thresholds(raw: str | None) -> list[Decimal]:
     out = []
     for part in raw.split(","):
         text = part.strip()
-        try:
-            value = Decimal(text.rstrip("%")[:40]) / (100 if text.endswith("%") else 1)
-        except (InvalidOperation, ArithmeticError):
-            value = Decimal("NaN")
+        value = share_value(text)
         if not value.is_finite():
             not_a_number = Note("error.threshold_not_a_number", value=repr(text[:40]))
             raise OptionError("--thresholds", not_a_number)
@@ -75,6 +83,31 @@ def chosen_year(year: int | None, paid_in: int | None) -> tuple[int, Note | None
     return today, Note("note.year_default", year=today, next=coverage_paid_in(today), paid_in=today)
 
 
+def household_and_place(
+    member: list[str] | None,
+    household: Path | None,
+    income: str | None,
+    region: str | None,
+    year: int | None,
+    paid_in: int | None,
+    lang: str,
+) -> tuple[Household, HouseholdFile | None, str, int, Note | None]:
+    """What ``calc`` and ``worth`` read from their options: the household (``--member`` or
+    ``--household``, exactly one), its file, the region and coverage year (the options, else
+    the file's, else the year in force) and the note on the year chosen."""
+    if household is not None and member:
+        fail(tr("cli.member_or_household", lang), lang=lang)
+    if household is None and not member:
+        fail(tr("cli.no_household", lang), lang=lang)
+    hh, spec = household_from_options(member, household, income)
+    region = region or (spec.region if spec is not None else None)
+    year = year if year is not None else (spec.year if spec is not None else None)
+    if region is None:
+        fail(tr("cli.no_region", lang), lang=lang)
+    covered, year_note = chosen_year(year, paid_in)
+    return hh, spec, region, covered, year_note
+
+
 @app.command(help=CALC_HELP, short_help=short_help(CALC_HELP))
 @user_errors
 def calc(
@@ -82,12 +115,8 @@ def calc(
         str | None,
         typer.Option("--region", "-r", help=tr("cli.help.calc.region", LANG)),
     ] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))
-    ] = None,
-    paid_in: Annotated[
-        int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))
-    ] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))] = None,
+    paid_in: Annotated[int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))] = None,
     member: Annotated[
         list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
     ] = None,
@@ -99,12 +128,8 @@ def calc(
         str | None,
         typer.Option("--income", "-i", help=tr("cli.help.calc.income", LANG)),
     ] = None,
-    tier: Annotated[
-        str | None, typer.Option("--tier", help=tr("cli.help.calc.tier", LANG))
-    ] = None,
-    late: Annotated[
-        bool, typer.Option("--late", help=tr("cli.help.calc.late", LANG))
-    ] = False,
+    tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.calc.tier", LANG))] = None,
+    late: Annotated[bool, typer.Option("--late", help=tr("cli.help.calc.late", LANG))] = False,
     statistic: Annotated[
         str,
         typer.Option("--income-stat", help=tr("cli.help.calc.income_stat", LANG)),
@@ -120,17 +145,10 @@ def calc(
 ) -> None:
     from ..household.burden import assess
 
-    if household is not None and member:
-        fail(tr("cli.member_or_household", lang), lang=lang)
-    if household is None and not member:
-        fail(tr("cli.no_household", lang), lang=lang)
-    hh, spec = household_from_options(member, household, income)
+    hh, spec, region, year, year_note = household_and_place(
+        member, household, income, region, year, paid_in, lang
+    )
     spec_tier = spec.tier if spec is not None else None
-    region = region or (spec.region if spec is not None else None)
-    year = year if year is not None else (spec.year if spec is not None else None)
-    if region is None:
-        fail(tr("cli.no_region", lang), lang=lang)
-    year, year_note = chosen_year(year, paid_in)
     book = get_book(rates_dir)
     result = assess(
         book,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -21,11 +21,10 @@ from ._common import (
     echo_json,
     fail,
     get_book,
-    household_from_options,
     short_help,
     user_errors,
 )
-from .calc import MEMBER_HELP, chosen_year
+from .calc import MEMBER_HELP, household_and_place, share_value
 from .language import LANG
 
 WORTH_HELP = tr("cli.help.worth", LANG)
@@ -51,10 +50,7 @@ def parse_share(text: str | None) -> Decimal:
     if text is None:
         return Decimal(1)
     raw = text.strip()
-    try:
-        value = Decimal(raw.rstrip("%")[:40]) / (100 if raw.endswith("%") else 1)
-    except (InvalidOperation, ArithmeticError):
-        value = Decimal("NaN")
+    value = share_value(raw)
     if not value.is_finite() or not 0 <= value <= 1:
         raise OptionError("--in-scope", Note("error.in_scope_range", value=repr(raw[:40])))
     return value
@@ -103,16 +99,9 @@ def worth(
 
     if json_out and csv_out:
         fail(tr("cli.json_or_csv", lang), lang=lang)
-    if household is not None and member:
-        fail(tr("cli.member_or_household", lang), lang=lang)
-    if household is None and not member:
-        fail(tr("cli.no_household", lang), lang=lang)
-    hh, spec = household_from_options(member, household, income)
-    region = region or (spec.region if spec is not None else None)
-    year = year if year is not None else (spec.year if spec is not None else None)
-    if region is None:
-        fail(tr("cli.no_region", lang), lang=lang)
-    year, year_note = chosen_year(year, paid_in)
+    hh, spec, region, year, year_note = household_and_place(
+        member, household, income, region, year, paid_in, lang
+    )
     stays = [parse_stay(s) for s in stay] if stay else None
     share = parse_share(in_scope)
     book = get_book(rates_dir)

@@ -29,13 +29,16 @@ from .keys import toml_string
 INHERITED_KEYS: tuple[str, ...] = ("policy", "collection", "subsidy", "late", "tier", "category", "assisted")
 
 
-def _shift(day: dt.date | None, years: int) -> dt.date | None:
-    if day is None:
-        return None
+def shift_date(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (29 February -> 28 February)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def _shift(day: dt.date | None, years: int) -> dt.date | None:
+    return None if day is None else shift_date(day, years)
 
 
 #: Keys that say nothing about what anyone pays (texts, sources): not compared.
@@ -218,5 +221,6 @@ def _origins(schedule: Schedule, key: str) -> set[str]:
 
 
 __all__ = [
-    "INHERITED_KEYS", "keep_inherited", "key_lines", "lost_keys", "resolve_with", "signature", "toml_value",
+    "INHERITED_KEYS", "keep_inherited", "key_lines", "lost_keys", "resolve_with", "shift_date", "signature",
+    "toml_value",
 ]  # fmt: skip

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 from ..errors import EditError
 from ..units import FEN
 from .commit import EditResult, finish_edit, read_text
+from .inherited import shift_date
 from .keys import parse_key, source_literal, toml_string
 from .set_value import resolve_target
 from .toml_blocks import (
@@ -133,7 +134,7 @@ def new_year(
         for f in ("start", "end"):
             old = get_member(entry, name, f)
             if isinstance(old, dt.date):
-                set_member(entry, name, f, _shift_date(old, shift).isoformat())
+                set_member(entry, name, f, shift_date(old, shift).isoformat())
                 shifted.append(f"{name}.{f}")
     for kind in ("category", "assisted"):
         for table in entry.get(kind) or ():
@@ -223,13 +224,6 @@ def _with_entry(blocks: YearBlocks, reg: Region, to_year: int, old_text: str, bl
         tail = "" if old_text.endswith(("\n", "\r")) or not old_text else nl
         return old_text + tail + nl + block
     return blocks.insert_at(position, block + nl)
-
-
-def _shift_date(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _insert_line(blocks: YearBlocks, region: Region, to_year: int) -> int:
