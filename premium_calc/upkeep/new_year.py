@@ -23,7 +23,7 @@ from ..units import FEN
 from .commit import EditResult, finish_edit, read_text
 from .inherited import shift_date
 from .keys import parse_key, source_literal, toml_string
-from .set_value import resolve_target
+from .target import resolve_target
 from .toml_blocks import (
     YearBlocks,
     get_member,
