@@ -121,9 +121,11 @@ def test_errors_in_several_benefit_files(tmp_path: Path) -> None:
     )
     assert rendered(tmp_path, book) == [
         "benefits/cn/a.toml:12:5: year[0].inpatient.rule[0].ratio: '1.5': should be at most 1",
-        "benefits/cn/b.toml:11:5: year[0].inpatient.rule[0].deductable: 100: unknown key (see rates/README.md"
-        " for the keys a rate file may use)",
-        "benefits/cn/c.toml:1:7: Expected ']]' at the end of an array declaration (expected valid TOML)",
+        "benefits/cn/b.toml:11:5: year[0].inpatient.rule[0].deductable: unknown key `deductable`: did"
+        " you mean `deductible`? (expected one of: level, label, group, when, deductible, deductible_per,"
+        " ratio, source, note)",
+        "benefits/cn/c.toml:1:7: year: Expected ']]' at the end of an array declaration"
+        " (expected valid TOML)",
     ]
     assert [p.rule for p in validate(book)] == ["schema", "schema", "toml"]
 

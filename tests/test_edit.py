@@ -15,6 +15,7 @@ from premium_calc.errors import EditError, UnknownRegionError
 from premium_calc.ratebook.book import RateBook
 from premium_calc.ratebook.explain import explain, value_map
 from premium_calc.ratefiles.reading import bundled_rates_dir
+from premium_calc.units import exact_text
 from premium_calc.upkeep.commit import check_edit
 from premium_calc.upkeep.new_year import new_year, parse_bumps
 from premium_calc.upkeep.set_value import set_value
@@ -156,9 +157,17 @@ def test_every_shipped_file_round_trips_untouched_bytes(tmp_path: Path) -> None:
             book, region_id, entry.coverage, "subsidy", "9999", source_url=URL, dry_run=True
         )
         removed, added = changed_lines(result.old_text, result.new_text)
-        assert [line.split("=")[0].strip() for line in removed] == ["subsidy"], region_id
-        assert [line.split("=")[0].strip() for line in added] == ["subsidy", "subsidy_source"]
+        # A late amount defined as individual + subsidy follows the subsidy, and says so.
+        keys = [getattr(n, "key", "") for n in result.notes]
+        follows = ["late"] if "edit.late_recomputed_sum" in keys else []
+        assert [line.split("=")[0].strip() for line in removed] == ["subsidy", *follows], region_id
+        assert [line.split("=")[0].strip() for line in added] == ["subsidy", "subsidy_source", *follows]
         assert added[0].startswith("subsidy = 9999")
+        late = [line for line in added if line.startswith("late")]
+        if late:
+            schedule = book.schedule(region_id, entry.coverage)
+            cat = next(c for c in schedule.categories if c.individual is not None)
+            assert late[0].startswith(f"late = {{ amount = {exact_text(cat.individual + 9999)},")
         checked += 1
     assert checked >= 10
 
@@ -202,7 +211,7 @@ def test_city_edit_of_an_inherited_category_keeps_everything_else(rates: Path) -
     result = set_value(
         book_of(rates), "cn/p/c", 2025, "category.adult.tiers.tier2", "620", source_url=URL
     )
-    assert any("categories child, adult listed" in n for n in result.notes)
+    assert any("categories child, adult are now listed" in n for n in result.notes)
     # The city's own tiers table starts from the inherited one (tier1 400), tier2 changed.
     assert (
         "category.adult.tiers: copied tier1, tier2 from the inherited category" not in result.notes
@@ -219,7 +228,8 @@ def test_city_edit_of_an_inherited_window_copies_it_first(rates: Path) -> None:
         book_of(rates), "cn/p/c", 2025, "collection.end", "2025-02-28", source_url=URL
     )
     assert result.notes == (
-        "collection: copied start, end from cn/p (a table replaces the parent's)",
+        "collection: copied start, end from cn/p (this table replaces the parent's)",
+        "confidence of coverage year 2025: medium (unchanged)",
     )
     e = explain(book_of(rates), "cn/p/c", 2025)
     assert e["collection.start"].value.isoformat() == "2024-09-01"  # type: ignore[union-attr]
@@ -228,7 +238,12 @@ def test_city_edit_of_an_inherited_window_copies_it_first(rates: Path) -> None:
 
 def test_assisted_amount_form_is_replaced(rates: Path) -> None:
     result = set_value(book_of(rates), "cn/p", 2025, "assisted.dibao.pays", "0", source_url=URL)
-    assert "assisted.dibao.pays_share removed (a rule has one amount form)" in result.notes
+    assert "assisted.dibao.pays_share removed (a rule gives its amount one way only)" in result.notes
+    # The new value's source is medium (the default), the year's was high: it says so.
+    assert result.notes[-1] == (
+        "confidence of coverage year 2025: high -> medium (the year shows the lowest confidence of its"
+        " values; give --confidence to state the new value's)"
+    )
     text = (rates / "cn" / "p.toml").read_text(encoding="utf-8")
     assert "pays_share" not in text and "  pays = 0\n" in text
 
@@ -297,7 +312,7 @@ def test_invalid_edit_changes_nothing_and_says_why(
             "subsidy = 'abc': not an amount (expected yuan from 0 to 100000, at most two decimals, such"
             " as 400 or 538.36)",
         ),
-        (("subsidy", "-5"), "subsidy = '-5': not an amount"),
+        (("subsidy", "5%"), "subsidy: 5% is ambiguous: write +5% or -5%"),
         (("subsidy", "1.234"), "subsidy = '1.234': not an amount"),
         (("collection.end", "2025-02-30"), "collection.end = '2025-02-30': not a date"),
         (("assisted.dibao.pays_share", "150%"), "assisted.dibao.pays_share = '150%': not a share"),

@@ -54,8 +54,8 @@ def test_usage_errors_are_one_line_exit_2(args: list[str], expected: str) -> Non
 
 def test_a_negative_value_is_a_value_not_an_option(tmp_path: Path) -> None:
     result = cli("rates", "set", "cn/hunan", "2026", "subsidy", "-5", "--rates-dir", str(tmp_path))
-    assert result.returncode == 2
-    assert "subsidy = '-5': not an amount" in result.stderr
+    assert result.returncode == 2  # read as the change "5 less", which needs its source
+    assert "subsidy: a value needs its source" in result.stderr
 
 
 def test_household_files_that_are_not_files(tmp_path: Path) -> None:
@@ -282,8 +282,10 @@ def test_validate_reports_every_schema_error_of_a_file_in_one_run(tmp_path: Path
     mine = [line.removeprefix(f"{path}:") for line in checked.stdout.splitlines() if str(path) in line]
     assert mine == [
         "22:227: year[0].source.confidence: 'sure': 应为其中之一：'high', 'medium', 'low'",
-        "23:1: year[0].subsidy: 'abc': 应为数字",
-        "29:3: year[0].category[0].individul: 380: 不认识的项（费率文件能用哪些项见 rates/README.md）",
+        "23:1: year[0].subsidy: 'abc': 应为数字（写数字时不加引号，例如 400 或 538.36）",
+        "29:3: year[0].category[0].individul: 不认识的项 `individul`：是不是想写 `individual`？"
+        "（这里能用的项：id, name, when, individual, tiers, subsidy, includes, below_minimum, missing,"
+        " source, note）",
         "43:3: year[0].assisted[1].pays: -5: 不能小于 0",
     ]
     # A value that fails every member of a union is reported inside the table, not as "a number".

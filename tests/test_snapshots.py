@@ -1,8 +1,10 @@
 """Golden snapshot: the resolved rate book must equal tests/snapshots/resolved.json.
 
 A failure here means a rate file changed a figure, a rule or a confidence. Review the diff the
-message shows; if the change is intended, bump rates/DATA_VERSION and regenerate the snapshot
-with ``python -m premium_calc.snapshot`` (see docs/data.md), then commit both.
+message shows; if the change is intended, release it with ``premium-calc rates release`` (it bumps
+rates/DATA_VERSION, regenerates the snapshot and records the version in the ledger
+tests/snapshots/releases.json), then commit all three. The ledger check is tested on copies in
+tests/test_release.py.
 """
 
 from __future__ import annotations
@@ -15,18 +17,23 @@ from typing import Any
 import pytest
 
 from premium_calc import RateBook
+from premium_calc.snapshot import main
 from premium_calc.units import exact_text as money
 from premium_calc.upkeep.snapshot import (
-    REGENERATE,
+    RELEASE,
     build_snapshot,
+    check_snapshot,
     default_path,
     diff_snapshots,
-    main,
+    ledger_path,
+    read_ledger,
+    render_ledger,
     render_snapshot,
     stale_summary,
 )
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "resolved.json"
+LEDGER = Path(__file__).parent / "snapshots" / "releases.json"
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +52,18 @@ def test_snapshot_matches_the_rate_files(current: dict[str, Any], stored: dict[s
     assert not summary, summary
 
 
+def test_data_version_is_released_with_these_values(current: dict[str, Any], stored: dict[str, Any]) -> None:
+    # DATA_VERSION is in the ledger with the digest of exactly these resolved values.
+    result = check_snapshot(current, stored, read_ledger(LEDGER), path=SNAPSHOT, ledger=LEDGER)
+    assert result.ok, "; ".join(p.text("en") for p in result.problems)
+    assert ledger_path(default_path()) == LEDGER.resolve()
+    assert LEDGER.read_text(encoding="utf-8") == render_ledger(read_ledger(LEDGER))
+
+
 def test_snapshot_file_is_in_the_stable_format(current: dict[str, Any]) -> None:
     # Byte for byte what the generator writes: regenerating an up-to-date snapshot is a no-op.
     assert SNAPSHOT.read_text(encoding="utf-8") == render_snapshot(current), (
-        f"tests/snapshots/resolved.json is not in the generator's format; run {REGENERATE}"
+        "tests/snapshots/resolved.json is not in the generator's format; run python -m premium_calc.snapshot"
     )
     assert default_path() == SNAPSHOT.resolve()
 
@@ -100,23 +115,26 @@ def test_a_changed_figure_is_named_with_the_command(current: dict[str, Any]) -> 
     assert "cn/tianjin 2025: assisted.dibao_edge_disabled.pays: '40' -> (absent)" in lines
     summary = stale_summary(old, current)
     assert "cn/tianjin 2025: assisted.dibao_edge_disabled" in summary
-    assert REGENERATE in summary
-    assert "rates/DATA_VERSION is still" in summary  # same data version, different figures
+    assert RELEASE in summary
+    # Same data version, different figures.
+    assert f"resolved values changed but DATA_VERSION is still {current['data_version']}" in summary
 
 
 def test_check_mode_exit_codes(
     tmp_path: Path, current: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "resolved.json"
-    assert main(["--check", "--output", str(out)]) == 1  # missing file
-    assert main(["--output", str(out)]) == 0
+    en = ["--lang", "en"]
+    assert main(["--check", "--output", str(out), *en]) == 1  # missing file
+    assert main(["--output", str(out), *en]) == 0  # writes the snapshot and records the version
     assert out.read_text(encoding="utf-8") == render_snapshot(current)
-    assert main(["--check", "--output", str(out)]) == 0
+    assert set(read_ledger(ledger_path(out))) == {current["data_version"]}
+    assert main(["--check", "--output", str(out), *en]) == 0
     stale = copy.deepcopy(current)
     stale["regions"]["cn/qinghai"]["2026"]["late"]["amount"] = "1000"
     out.write_text(render_snapshot(stale), encoding="utf-8")
     capsys.readouterr()
-    assert main(["--check", "--output", str(out)]) == 1
+    assert main(["--check", "--output", str(out), *en]) == 1
     err = capsys.readouterr().err
     assert "cn/qinghai 2026: late.amount: '1000' -> '1100'" in err
-    assert REGENERATE in err
+    assert f"DATA_VERSION is still {current['data_version']}: run the release command ({RELEASE})" in err

@@ -81,7 +81,7 @@ CASES: list[tuple[str, dict[str, str], list[str]]] = [
     (
         "toml",
         {"cn/p.toml": region("\n[[year]]\ncoverage = \n")},
-        ["cn/p.toml:7:12: Invalid value (expected valid TOML)"],
+        ["cn/p.toml:7:12: year[0].coverage: Invalid value (expected valid TOML)"],
     ),
     (
         "schema",
@@ -93,7 +93,10 @@ CASES: list[tuple[str, dict[str, str], list[str]]] = [
                 )
             )
         },
-        ["cn/p.toml:12:3: year[0].category[0].individual: 'abc': should be a number"],
+        [
+            "cn/p.toml:12:3: year[0].category[0].individual: 'abc': should be a number"
+            " (expected a number without quotes, such as 400 or 538.36)"
+        ],
     ),
     (
         "year-duplicate",

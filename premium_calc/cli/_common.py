@@ -220,10 +220,19 @@ def fail(message: str, code: int = 2, *, lang: str = "en") -> NoReturn:
     raise typer.Exit(code)
 
 
+def json_or_csv(json_out: bool, csv_out: bool, lang: str) -> None:
+    """Refuse ``--json`` with ``--csv`` (one line, exit code 2): a command prints one of them."""
+    if json_out and csv_out:
+        fail(tr("cli.json_or_csv", lang), lang=lang)
+
+
 def get_book(rates_dir: list[Path] | None) -> RateBook:
     from ..ratebook.book import RateBook
+    from ..render.custom_rates import watch
 
-    return RateBook(rates_dir or ())
+    book = RateBook(rates_dir or ())
+    watch(book)  # results computed with it name the user's own rate files they use
+    return book
 
 
 def console() -> Any:
@@ -233,9 +242,10 @@ def console() -> Any:
 
 
 def echo_json(data: Any) -> None:
+    from ..render.custom_rates import with_custom_rates
     from ..render.machine import to_json
 
-    typer.echo(to_json(data))
+    typer.echo(to_json(with_custom_rates(data)))
 
 
 def emit(parts: Iterable[Any]) -> None:

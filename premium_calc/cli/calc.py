@@ -180,12 +180,21 @@ def calc(
 def regions(
     lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help=tr("cli.help.regions.csv", LANG))] = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
     from ..render.regions import region_rows, regions_table
+    from ._common import json_or_csv
 
+    json_or_csv(json_out, csv_out, lang)
     book = get_book(rates_dir)
     if json_out:
         echo_json(region_rows(book))
+        return
+    if csv_out:
+        from ..render.machine import to_csv
+        from ..render.regions import REGION_COLUMNS, region_csv_rows
+
+        typer.echo(to_csv(region_csv_rows(book), REGION_COLUMNS), nl=False)
         return
     console().print(regions_table(book, lang.value))

@@ -15,6 +15,7 @@ from ._common import (
     console,
     echo_json,
     get_book,
+    json_or_csv,
     rates_app,
     short_help,
     user_errors,
@@ -30,19 +31,26 @@ COVERAGE_HELP = tr("cli.help.rates.coverage", LANG)
 def coverage_command(
     years: Annotated[str, typer.Option("--years", help=YEARS_HELP)] = "2024-2026",
     json_out: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help=tr("cli.help.rates.coverage.csv", LANG))] = False,
     lang: LangOption = DEFAULT_LANG,
     rates_dir: RatesDirOption = None,
 ) -> None:
     from ..analyses.coverage import coverage, parse_years
     from ..render.coverage import counts_text, coverage_table
 
+    json_or_csv(json_out, csv_out, lang)
     wanted = parse_years(years)
     cov = coverage(get_book(rates_dir), wanted)
     if json_out:
         echo_json(cov)
         return
+    if csv_out:
+        from ..render.coverage import COVERAGE_COLUMNS, coverage_rows
+        from ..render.machine import to_csv
+
+        typer.echo(to_csv(coverage_rows(cov), COVERAGE_COLUMNS), nl=False)
+        return
     out = console()
-    table = coverage_table(cov, lang.value, width=out.width)
     # A range too wide for the terminal is printed whole (the terminal wraps), never cropped.
-    out.print(table, width=max(out.width, table.width or 0), crop=False)
+    out.print(coverage_table(cov, lang.value, width=out.width), crop=False)
     out.print(counts_text(cov, lang.value))

@@ -20,6 +20,7 @@ from ._common import (
     emit,
     fail,
     get_book,
+    json_or_csv,
     rates_app,
     short_help,
     user_errors,
@@ -129,14 +130,22 @@ def diff_cmd(
     year2: Annotated[int, typer.Argument(help=tr("cli.help.rates.diff.year2", LANG))],
     lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help=tr("cli.help.rates.diff.csv", LANG))] = False,
     rates_dir: RatesDirOption = None,
 ) -> None:
     from ..ratebook.diff import diff
     from ..render.rates import diff_report
 
+    json_or_csv(json_out, csv_out, lang)
     d = diff(get_book(rates_dir), region, year1, year2)
     if json_out:
         echo_json(d.as_dict())
+        return
+    if csv_out:
+        from ..render.machine import to_csv
+        from ..render.rates import DIFF_COLUMNS, diff_rows
+
+        typer.echo(to_csv(diff_rows(d), DIFF_COLUMNS), nl=False)
         return
     emit(diff_report(d, lang))
 
@@ -155,6 +164,9 @@ ConfidenceOption = Annotated[
     typer.Option("--confidence", help=tr("cli.help.rates.confidence", LANG)),
 ]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help=tr("cli.help.rates.dry_run", LANG))]
+AllowOutsideOption = Annotated[
+    bool, typer.Option("--allow-outside", help=tr("cli.help.rates.allow_outside", LANG))
+]
 
 
 def _report_edit(result: EditResult, lang: Lang, json_out: bool) -> None:
@@ -177,6 +189,7 @@ def set_cmd(
     source_title: SourceTitleOption = None,
     confidence: ConfidenceOption = None,
     dry_run: DryRunOption = False,
+    allow_outside: AllowOutsideOption = False,
     lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
@@ -195,6 +208,7 @@ def set_cmd(
             source_title=source_title,
             confidence=confidence,
             dry_run=dry_run,
+            allow_outside=allow_outside,
         )
     except EditError as exc:
         fail(exc.describe(shown_path, lang), lang=lang)
@@ -215,6 +229,7 @@ def new_year_cmd(
     source_title: SourceTitleOption = None,
     confidence: ConfidenceOption = None,
     dry_run: DryRunOption = False,
+    allow_outside: AllowOutsideOption = False,
     lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     rates_dir: RatesDirOption = None,
@@ -233,6 +248,7 @@ def new_year_cmd(
             source_title=source_title,
             confidence=confidence,
             dry_run=dry_run,
+            allow_outside=allow_outside,
         )
     except EditError as exc:
         fail(exc.describe(shown_path, lang), lang=lang)

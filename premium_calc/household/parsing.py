@@ -25,6 +25,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 from ..messages import Note
 from ..ratefiles.pydantic_errors import household_error_text
+from ..ratefiles.reading import FULL_WIDTH
 from .amounts import check_yuan, parse_yuan
 from .members import MEMBER_FLAGS, Household, HouseholdFile, Member
 
@@ -330,18 +331,7 @@ def _named(text: str) -> str | None:
 
 
 #: Full-width and CJK punctuation that looks like the ASCII a TOML or JSON file needs.
-_LOOKALIKES: dict[str, str] = {
-    **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
-    "\u3000": " ",
-    "“": '"',
-    "”": '"',
-    "‘": "'",
-    "’": "'",
-    "【": "[",
-    "】": "]",
-    "、": ",",
-    "。": ".",
-}
+_LOOKALIKES: dict[str, str] = FULL_WIDTH
 
 
 def _full_width(text: str, line: int | None, path: Path, *, toml: bool) -> None:

@@ -253,6 +253,11 @@ class RateBook:
             self._schedules[key] = schedule
             return schedule
 
+    def resolved(self) -> list[Schedule]:
+        """The schedules this book has resolved so far, in the order first asked for."""
+        with self._lock:
+            return list(self._schedules.values())
+
     def standard(self, region: str, year: int) -> Schedule:
         """The standard that applies in a region (id, name, or place of the gazetteer) for a
         coverage year, falling back where the data has nothing of the region's own.

@@ -45,6 +45,9 @@ class Change:
             "percent": jsonable(self.percent),
             "old_confidence": None if self.old is None else self.old.source.confidence,
             "new_confidence": None if self.new is None else self.new.source.confidence,
+            # The table's low-confidence mark (†), as a field: None where the year has no value.
+            "old_low_confidence": None if self.old is None else self.old.source.confidence == "low",
+            "new_low_confidence": None if self.new is None else self.new.source.confidence == "low",
         }
 
 

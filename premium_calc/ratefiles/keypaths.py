@@ -22,7 +22,7 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r'^\s*([A-Za-z0-9_\-."]+?)\s*=')
 
 
-_INLINE_KEY = re.compile(r'([A-Za-z0-9_\-]+)\s*=')
+_INLINE_KEY = re.compile(r"([A-Za-z0-9_\-]+)\s*=")
 
 
 def _split_key(raw: str) -> list[str]:
@@ -71,7 +71,7 @@ def index_lines(text: str) -> dict[KeyPath, int]:
         if key:
             path = (*current, *_split_key(key.group(1)))
             found.setdefault(path, lineno)
-            value = line[key.end():]
+            value = line[key.end() :]
             delimiter = _open_multiline(value)
             if delimiter is not None:
                 # The value continues on the next lines: skip them (they are not keys).
@@ -157,6 +157,44 @@ def position_of(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
     return None
 
 
+def key_at(text: str, line: int, column: int | None = None) -> KeyPath | None:
+    """The key path set at ``line`` (1-based) of ``text``, for an error the TOML parser reports
+    at a line and column: of the keys on the line, the last one whose name starts at or before
+    ``column`` (without a column, or if none does, the first one on the line). A line that sets
+    no key the scanner can read (``coverage：2024``) gives the table it is in (the nearest table
+    header above it), and ``None`` before any header.
+
+    ``collection = { start = 2024-9-1 }`` with the error at the ``-9`` gives
+    ``(..., 'collection', 'start')``. The scan is the light one of :func:`index_lines`, so it
+    works on a file the parser refuses.
+    """
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    source = lines[line - 1]
+    found = [
+        (_column(source, path), len(path), path)
+        for path, number in _cached_index(text).items()
+        if number == line and path
+    ]
+    if not found:
+        return _table_at(text, lines, line)
+    before = [hit for hit in found if column is not None and hit[0] <= column]
+    if before:
+        return max(before, key=lambda hit: hit[:2])[2]
+    return min(found, key=lambda hit: (hit[0], -hit[1]))[2]
+
+
+def _table_at(text: str, lines: list[str], line: int) -> KeyPath | None:
+    """The path of the nearest table header (``[region]``, ``[[year]]``) at or above ``line``."""
+    headers = [
+        (number, len(path), path)
+        for path, number in _cached_index(text).items()
+        if number <= line and path and lines[number - 1].lstrip().startswith("[")
+    ]
+    return max(headers, key=lambda hit: hit[:2])[2] if headers else None
+
+
 @functools.lru_cache(maxsize=16)
 def _cached_index(text: str) -> dict[KeyPath, int]:
     """:func:`index_lines` of a text, kept for the next lookup in the same file."""
@@ -209,6 +247,4 @@ def parse_path(text: str) -> KeyPath:
     :class:`~premium_calc.upkeep.problems.Problem`, an error); code that builds a key path
     keeps it as a tuple.
     """
-    return tuple(
-        int(token[1:-1]) if token.startswith("[") else token for token in _PATH_TOKEN.findall(text)
-    )
+    return tuple(int(token[1:-1]) if token.startswith("[") else token for token in _PATH_TOKEN.findall(text))

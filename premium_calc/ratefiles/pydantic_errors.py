@@ -6,10 +6,12 @@ file, line and key path) and for household files and members (:func:`first_error
 
 from __future__ import annotations
 
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import RateFileError
 from ..messages import Note, has
@@ -92,8 +94,15 @@ def validation_errors(path: Path, exc: ValidationError, limit: int = 50) -> list
     except OSError:
         text = None
     out = []
+    model = _model_of(exc)
     for err in specific_errors(exc)[:limit]:
         loc, detail = describe(err, Note("error.unknown_rate_file_key"))
+        if err["type"] == "extra_forbidden" and model is not None:
+            detail = unknown_key_note(model, _clean(loc)) or detail
+        elif err["type"] in _NUMBER_ERRORS and isinstance(err.get("input"), str):
+            detail = Note(
+                "error.value_expected", detail=detail, expected=Note("error.expected_unquoted_number")
+            )
         line = line_of(text, loc) if text is not None else None
         out.append(
             RateFileError(
@@ -101,6 +110,97 @@ def validation_errors(path: Path, exc: ValidationError, limit: int = 50) -> list
             )
         )
     return out
+
+
+#: Errors of a value that should be a number: given as text (``subsidy = "abc"``, ``"640"``),
+#: the message adds that a number is written without quotes.
+_NUMBER_ERRORS = frozenset({"decimal_parsing", "decimal_type", "float_parsing", "int_parsing", "int_type"})
+
+
+def unknown_key_note(model: type[BaseModel], loc: KeyPath) -> Note | None:
+    """What is wrong with the unknown key at the end of ``loc`` (a cleaned key path in a file of
+    ``model``): the key, the closest allowed key where one is near (``indiviual`` -> did you mean
+    ``individual``?) and the keys allowed at that place; ``None`` when the place is not known."""
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    allowed = allowed_keys(model, loc[:-1])
+    if not allowed:
+        return None
+    key = loc[-1]
+    listed = ", ".join(allowed)
+    near = suggest_key(key, allowed)
+    if near is not None:
+        return Note("error.unknown_key_did_you_mean", key=key, suggestion=near, allowed=listed)
+    return Note("error.unknown_key_allowed", key=key, allowed=listed)
+
+
+def suggest_key(key: str, allowed: list[str]) -> str | None:
+    """The allowed key closest to ``key`` when it is close (a typo, another case), else ``None``."""
+    from rapidfuzz import fuzz, process, utils
+
+    hit = process.extractOne(
+        key, allowed, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=_NEAR
+    )
+    return hit[0] if hit is not None else None
+
+
+#: How alike (rapidfuzz ``ratio``, 0-100) an unknown key and an allowed one must be to suggest it:
+#: ``indiviual`` / ``individual`` score 95, ``colection`` / ``collection`` 95, ``subsidy_src`` /
+#: ``subsidy_source`` 88, ``name`` / ``note`` 50.
+_NEAR = 75
+
+
+def allowed_keys(model: type[BaseModel], loc: KeyPath) -> list[str]:
+    """The keys a table at key path ``loc`` of a ``model`` file may have, in the model's order
+    (``("year", 0, "category", 0)`` of a rate file: ``id``, ``name``, ``when``, ``individual``
+    ...); the keys of every table form a value there may take (``when``: one condition or a
+    list of them); empty where the place is not a table of known keys."""
+    types: list[Any] = [model]
+    for part in loc:
+        types = [t for kind in types for t in _step(kind, part)]
+    keys: dict[str, None] = {}
+    for member in (m for kind in types for m in _members(kind)):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            keys.update(dict.fromkeys(member.model_fields))
+    return list(keys)
+
+
+def _step(kind: Any, part: str | int) -> list[Any]:
+    """The types a value of type ``kind`` holds at ``part`` (a key or a list index)."""
+    out: list[Any] = []
+    for member in _members(kind):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            field = member.model_fields.get(part) if isinstance(part, str) else None
+            if field is not None:
+                out.append(field.annotation)
+            continue
+        origin = typing.get_origin(member)
+        args = typing.get_args(member)
+        if origin is list and isinstance(part, int) and args:
+            out.append(args[0])
+        elif origin is dict and isinstance(part, str) and len(args) == 2:
+            out.append(args[1])
+    return out
+
+
+def _members(kind: Any) -> list[Any]:
+    """A type without ``Annotated`` and ``None``, a union split into its members."""
+    origin = typing.get_origin(kind)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(kind)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return [m for arg in typing.get_args(kind) for m in _members(arg)]
+    return [] if kind is type(None) else [kind]
+
+
+def _model_of(exc: ValidationError) -> type[BaseModel] | None:
+    """The file model a ValidationError is about (rate, benefit or statistics file), by its title."""
+    from .benefit_model import BenefitFile
+    from .income_model import IncomeFile
+    from .model import RateFile
+
+    models: dict[str, type[BaseModel]] = {m.__name__: m for m in (RateFile, BenefitFile, IncomeFile)}
+    return models.get(exc.title)
 
 
 def household_error_text(exc: ValidationError) -> Note:

@@ -136,18 +136,122 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return parse_toml(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        pos = _TOML_POS.search(msg)
+        raise toml_error(path, text, exc) from None
+
+
+def toml_error(path: Path, text: str, exc: Exception) -> RateFileError:
+    """A TOML syntax error as a :class:`RateFileError` (rule ``toml``) at ``file:line:col``, with
+    the key path of the line where it can be told, and a specific hint where the mistake is a
+    common one: a date without leading zeros (``2026-9-1``: expected ``2026-09-01``), or a
+    full-width symbol of a Chinese input method outside a string (``，`` ``：`` ``＝`` ``“``:
+    expected the half-width one). Otherwise the parser's own words."""
+    from .keypaths import format_path, key_at
+
+    msg = str(exc)
+    pos = _TOML_POS.search(msg)
+    line, column = (int(pos[1]), int(pos[2])) if pos else (None, None)
+    hint = _toml_hint(text, line, column)
+    scanned = text
+    if hint is not None:
+        line, column, note, ascii_form = hint
+        if ascii_form:  # read the key as it would be with the half-width symbol (``code ＝ "1"``)
+            rows = text.splitlines()
+            row = rows[line - 1]
+            rows[line - 1] = row[: column - 1] + ascii_form + row[column:]
+            scanned = "\n".join(rows)
+    else:
         detail = _TOML_POS.sub("", msg).strip() or "invalid TOML"
-        if pos:
-            raise RateFileError(
-                path,
-                Note("error.invalid_toml", detail=detail),
-                line=int(pos[1]),
-                column=int(pos[2]),
-                rule="toml",
-            ) from None
-        raise RateFileError(path, Note("error.invalid_toml", detail=detail), rule="toml") from None
+        note = Note("error.invalid_toml", detail=detail)
+    key = key_at(scanned, line, column) if line is not None else None
+    return RateFileError(
+        path,
+        note,
+        line=line,
+        column=column,
+        key=format_path(key) if key else None,
+        key_path=key,
+        rule="toml",
+    )
+
+
+#: A date as people write it that TOML does not read: ``2026-9-1``, ``2026/09/01``.
+_LOOSE_DATE = re.compile(r"(?<![\w.:-])(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?![\w.:-])")
+
+
+def _toml_hint(text: str, line: int | None, column: int | None) -> tuple[int, int, Note, str] | None:
+    """``(line, column, what is wrong, the half-width symbol or "")`` of a common mistake on the
+    line of a syntax error (or the line before it; the whole file when the parser gives no
+    line), or ``None``."""
+    lines = text.splitlines()
+    if line is None:
+        numbers = list(range(1, len(lines) + 1))
+    else:
+        numbers = [n for n in (line, line - 1) if 1 <= n <= len(lines)]
+    for number in numbers:
+        code = _outside_strings(lines[number - 1])
+        for found in _LOOSE_DATE.finditer(code):
+            year, sep, month, day = found.groups()
+            if sep == "/" or len(month) < 2 or len(day) < 2:
+                fixed = f"{year}-{int(month):02d}-{int(day):02d}"
+                note = Note("error.toml_date_form", written=found.group(0), fixed=fixed)
+                return number, found.start() + 1, note, ""
+        symbol = _full_width_in(code)
+        if symbol is not None:
+            at, char, ascii_form = symbol
+            return number, at, Note("error.toml_full_width", char=char, ascii=ascii_form), ascii_form
+    return None
+
+
+def _outside_strings(line: str) -> str:
+    """``line`` with the text of its strings and its comment blanked out (same length, same
+    columns): what is left is TOML syntax. A string left open runs to the end of the line."""
+    out: list[str] = []
+    quote = ""
+    escaped = False
+    for char in line:
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = ""
+                out.append(char)
+                continue
+            out.append(" ")
+        elif char in "\"'":
+            quote = char
+            out.append(char)
+        elif char == "#":
+            break
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+#: Full-width and CJK punctuation of a Chinese input method that looks like the ASCII a TOML
+#: file needs (household files, :mod:`premium_calc.household.parsing`, use this table too).
+FULL_WIDTH: dict[str, str] = {
+    **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
+    "\u3000": " ",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "【": "[",
+    "】": "]",
+    "、": ",",
+    "。": ".",
+}
+
+
+def _full_width_in(code: str) -> tuple[int, str, str] | None:
+    """The first full-width look-alike (``，`` ``＝`` ``［`` ``“`` ...) in TOML syntax: its
+    1-based column, the symbol and its half-width form."""
+    for at, char in enumerate(code, start=1):
+        if char in FULL_WIDTH:
+            return at, char, FULL_WIDTH[char]
+    return None
 
 
 def load_rate_file(path: Path) -> RateFile:

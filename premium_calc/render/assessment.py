@@ -245,6 +245,10 @@ def sources_text(sources: Sequence[SourceRef], lang: str, low_footnote: bool = F
         out.append(f"  [{i}] {s.title_in(lang)}{url} ({label}: {level}{mark})\n", style="dim")
     if low_footnote or any(s.confidence == "low" for s in sources):
         out.append(f"  {LOW_MARK} {tr('calc.low_note', lang)}\n", style="yellow")
+    from .custom_rates import custom_rates_line
+
+    if custom := custom_rates_line(lang):
+        out.append(f"  {custom}\n", style="bold yellow")
     return out
 
 

@@ -1,5 +1,4 @@
-"""The regions x coverage years matrix as a terminal table and counts.
-"""
+"""The regions x coverage years matrix as a terminal table and counts."""
 
 from __future__ import annotations
 
@@ -11,8 +10,7 @@ from .formats import LOW_MARK, confidence_mark, year_ranges
 
 if TYPE_CHECKING:
     from ..analyses.coverage import Coverage, CoverageCell
-
-
+    from .tables import Fitted
 
 
 _STYLES = {"high": "green", "medium": "yellow", "low": "red", "none": "dim"}
@@ -22,8 +20,6 @@ NONE_MARK = "·"
 
 
 INHERITS_MARK = "*"
-
-
 
 
 def _span(years: list[int]) -> str:
@@ -48,60 +44,102 @@ def cell_text(cell: CoverageCell, lang: str, short: bool = False) -> tuple[str, 
     return text, _STYLES[kind]
 
 
-def coverage_table(cov: Coverage, lang: str = "en", width: int | None = None) -> Any:
-    """The matrix as a rich table: one line per region, cities indented under provinces.
+def coverage_table(cov: Coverage, lang: str = "en", width: int | None = None) -> Fitted:
+    """The matrix, one row per region (cities indented under provinces), fitted to the terminal.
 
-    ``width``: the terminal width to fit (names and ids are cut with an ellipsis, year cells
-    never; with many years the cells show one letter). None: natural widths.
+    Region ids, years and cells are never cut: where the names and ids do not fit side by side,
+    names wrap; narrower, each region's name goes above its id in one column; narrower still,
+    one block per region (with more than :data:`STACK_YEARS` years the matrix is printed
+    wider than the terminal instead, for the terminal to wrap). ``width``: the terminal width,
+    which decides whether the cells show one letter (H/M/L) for wide year ranges; None: words.
     """
     from rich import box
-    from rich.table import Table
+    from rich.text import Text
 
-    names = ["  " * r.depth + pick(r.name, lang) for r in cov.rows]
-    others = [_span(r.other_years) if r.other_years else "" for r in cov.rows]
-    short = False
-    cell_w = _cell_width(lang, short=False)
-    name_w: int | None = None
-    id_w: int | None = None
-    other_w: int | None = None
-    total: int | None = None
-    if width is not None:
-        n = len(cov.years)
-        if not uses_cjk(lang) and n * (cell_w + 3) > width - 36:
-            short, cell_w = True, _cell_width(lang, short=True)
-        year_w = max(cell_w, 3 if short else 4)
-        other_w = max(min(max((len(o) for o in others), default=0), 12), _cells(tr("coverage.other", lang)))
-        # SIMPLE_HEAD, no edge padding: each column takes its width + 3, less 1 for the table.
-        fixed = n * year_w + other_w + 3 * (n + 3) - 1
-        natural_name = max(_cells(x) for x in names)
-        natural_id = max(len(r.region) for r in cov.rows)
-        rest = width - fixed
-        if natural_name + natural_id <= rest:
-            name_w, id_w = natural_name, natural_id
-        else:
-            id_w = max(min(natural_id, rest // 2), 8)
-            name_w = max(rest - id_w, 8)
-        total = fixed + name_w + id_w
-    table = Table(
-        title=tr("coverage.title", lang).format(years=_span(cov.years)),
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        width=total,
-    )
-    table.add_column(tr("coverage.region", lang), no_wrap=True, overflow="ellipsis", width=name_w)
-    table.add_column(tr("coverage.id", lang), no_wrap=True, overflow="ellipsis", width=id_w)
-    for year in cov.years:
-        label = str(year) if not short else f"'{year % 100:02d}"
-        table.add_column(label, no_wrap=True, justify="center", min_width=max(cell_w, len(label)))
-    table.add_column(tr("coverage.other", lang), no_wrap=True, overflow="ellipsis", width=other_w)
-    for row, name, other in zip(cov.rows, names, others, strict=True):
-        cells = []
-        for cell in row.cells:
+    from .tables import Column, Fitted, Grid, Style
+
+    n = len(cov.years)
+    short = width is not None and not uses_cjk(lang) and n * (_cell_width(lang, short=False) + 3) > width - 36
+    title = tr("coverage.title", lang).format(years=_span(cov.years))
+    labels = [str(y) if not short else f"'{y % 100:02d}" for y in cov.years]
+    years = [Column(label, justify="center", wrap=False) for label in labels]
+    other = Column(tr("coverage.other", lang))
+    # Region over id in one column: the cells on the id's line.
+    low_years = [Column(label, justify="center", wrap=False, vertical="bottom") for label in labels]
+    rows: list[list[str | Text]] = []
+    merged: list[list[str | Text]] = []
+    for r in cov.rows:
+        cells: list[Text] = []
+        for cell in r.cells:
             text, style = cell_text(cell, lang, short)
-            cells.append(f"[{style}]{text}[/{style}]")
-        table.add_row(name, row.region, *cells, other)
-    return table
+            cells.append(Text(text, style=style))
+        indent = "  " * r.depth
+        others = _span(r.other_years) if r.other_years else ""
+        rows.append([indent + pick(r.name, lang), r.region, *cells, others])
+        merged.append([f"{indent}{pick(r.name, lang)}\n{r.region}", *cells, others])
+    simple = Style(box=box.SIMPLE_HEAD)
+    side_by_side = Grid(
+        [Column(tr("coverage.region", lang)), Column(tr("coverage.id", lang)), *years, other],
+        rows,
+        title=title,
+        styles=(simple,),
+    )
+    region_over_id = f"{tr('coverage.region', lang)} / {tr('coverage.id', lang)}"
+    one_column = Grid(
+        [Column(region_over_id), *low_years, Column(other.header, vertical="bottom")],
+        merged,
+        title=title,
+        styles=(simple, Style(show_edge=False, collapse_padding=True)),
+    )
+    return Fitted([side_by_side, one_column], fallback="stack" if n <= STACK_YEARS else "wide")
+
+
+#: Up to this many years, a matrix too wide for the terminal becomes one block per region.
+STACK_YEARS = 8
+
+
+#: ``rates coverage --csv``: one row per region and requested coverage year. ``exists``: the
+#: region has an entry for the year; ``confidence`` (empty without one) and ``low_confidence``
+#: (the table's ``†``); ``inherits`` (the table's ``*``: the entry has no categories of its
+#: own; empty without an entry); ``other_years``: the region's years outside the requested
+#: ones, separated by spaces.
+COVERAGE_COLUMNS = (
+    "region",
+    "name_zh",
+    "name_en",
+    "level",
+    "parent",
+    "depth",
+    "year",
+    "exists",
+    "confidence",
+    "low_confidence",
+    "inherits",
+    "other_years",
+)
+
+
+def coverage_rows(cov: Coverage) -> list[dict[str, Any]]:
+    """The ``--csv`` rows of the matrix (:data:`COVERAGE_COLUMNS`; empty cells for none)."""
+    rows: list[dict[str, Any]] = []
+    for r in cov.rows:
+        for cell in r.cells:
+            values: dict[str, Any] = {
+                "region": r.region,
+                "name_zh": r.name.zh,
+                "name_en": r.name.en,
+                "level": r.level,
+                "parent": r.parent,
+                "depth": r.depth,
+                "year": cell.year,
+                "exists": cell.exists,
+                "confidence": cell.confidence,
+                "low_confidence": cell.confidence == "low" if cell.exists else None,
+                "inherits": cell.inherits,
+                "other_years": " ".join(str(y) for y in r.other_years),
+            }
+            rows.append({k: "" if values[k] is None else values[k] for k in COVERAGE_COLUMNS})
+    return rows
 
 
 def _cell_width(lang: str, short: bool) -> int:
@@ -124,15 +162,21 @@ def counts_text(cov: Coverage, lang: str = "en") -> Any:
     """The counts under the matrix, and the legend."""
     from rich.text import Text
 
-
     c = cov.counts
     span = _span(cov.years)
     conf = c.by_confidence
     by_year = ", ".join(f"{y} {n}" for y, n in c.by_year.items())
     out = Text()
     fields = dict(
-        regions=c.regions, years=c.years, entries=c.entries, missing=c.missing, inherits=c.inherits,
-        high=conf["high"], medium=conf["medium"], low=conf["low"], low_mark=LOW_MARK,
+        regions=c.regions,
+        years=c.years,
+        entries=c.entries,
+        missing=c.missing,
+        inherits=c.inherits,
+        high=conf["high"],
+        medium=conf["medium"],
+        low=conf["low"],
+        low_mark=LOW_MARK,
         inherits_mark=INHERITS_MARK,
     )
     out.append(tr("coverage.counts", lang, **fields) + "\n")

@@ -14,12 +14,11 @@ from ..units import money
 from .formats import LOW_MARK, confidence_mark, confidence_word, level_name, region_name
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
     from ..ratebook.diff import Diff
     from ..ratebook.explain import Explanation, RegionView
     from ..upkeep.commit import EditResult
     from ..upkeep.problems import Problem
+    from .tables import Grid
 
 def shown_path(path: Path | str) -> str:
     """A path relative to the working directory where it is below it."""
@@ -68,30 +67,30 @@ def explanation_header(e: Explanation, lang: str) -> str:
     )
 
 
-def show_report(view: RegionView, lang: str) -> list[str | Table]:
-    """A region's file, chain and years, then a table of every effective value of each year."""
-    from rich.table import Table
+def show_report(view: RegionView, lang: str) -> list[str | Grid]:
+    """A region's file, chain and years, then a table of every effective value of each year
+    (stacked as one block per value where the table does not fit the terminal)."""
+    from .tables import Column, Grid
 
     name = region_name(view.name, lang)
-    parts: list[str | Table] = [
+    parts: list[str | Grid] = [
         f"{name} {view.region} ({level_name(view.level, lang)}) {shown_path(view.file)}",
         f"{tr('rates.chain', lang)}: {' -> '.join(view.chain)}",
         f"{tr('rates.years', lang)}: {', '.join(str(y) for y in view.years) or '-'}",
     ]
     any_low = False
+    columns = [Column(tr("rates.key", lang))] + [
+        Column(tr(f"rates.{col}", lang)) for col in ("value", "from", "confidence")
+    ]
     for e in view.explanations:
         parts += ["", explanation_header(e, lang)]
-        table = Table(show_header=True, box=None, pad_edge=False)
-        width = max((len(v.key) for v in e.values), default=10)
-        table.add_column(tr("rates.key", lang), no_wrap=True, min_width=width)
-        for col in ("value", "from", "confidence"):
-            table.add_column(tr(f"rates.{col}", lang))
+        rows = []
         for v in e.values:
             mark = confidence_mark(v.source.confidence)
             any_low = any_low or bool(mark)
             whose = v.region if v.inherited else "-"
-            table.add_row(v.key, v.text_in(lang) + mark, whose, confidence_word(v.source.confidence, lang))
-        parts.append(table)
+            rows.append([v.key, v.text_in(lang) + mark, whose, confidence_word(v.source.confidence, lang)])
+        parts.append(Grid(columns, rows))
     if any_low:
         parts.append(f"{LOW_MARK} {tr('rates.low_note', lang)}")
     return parts
@@ -130,27 +129,65 @@ def explain_report(e: Explanation, lang: str) -> list[str]:
     return lines
 
 
-def diff_report(d: Diff, lang: str) -> list[str | Table]:
-    """The values that changed between two years, with the absolute and percent change."""
-    from rich.table import Table
+def diff_report(d: Diff, lang: str) -> list[str | Grid]:
+    """The values that changed between two years, with the absolute and percent change
+    (stacked as one block per value where the table does not fit the terminal)."""
+    from .tables import Column, Grid
 
-    parts: list[str | Table] = [f"{region_name(d.name, lang)} {d.region}: {d.year_from} -> {d.year_to}"]
+    parts: list[str | Grid] = [f"{region_name(d.name, lang)} {d.region}: {d.year_from} -> {d.year_to}"]
     if not d.changes:
         return [*parts, tr("rates.no_changes", lang)]
-    table = Table(show_header=True, box=None, pad_edge=False)
-    width = max(len(c.key) for c in d.changes)
-    table.add_column(tr("rates.key", lang), no_wrap=True, min_width=width)
-    table.add_column(str(d.year_from), justify="right")
-    table.add_column(str(d.year_to), justify="right")
-    table.add_column(tr("rates.change", lang), justify="right")
-    table.add_column("%", justify="right")
+    columns = [
+        Column(tr("rates.key", lang)),
+        Column(str(d.year_from), justify="right"),
+        Column(str(d.year_to), justify="right"),
+        Column(tr("rates.change", lang), justify="right", wrap=False),
+        Column("%", justify="right", wrap=False),
+    ]
+    rows = []
     for c in d.changes:
         old = "-" if c.old is None else c.old.text_in(lang) + confidence_mark(c.old.source.confidence)
         new = "-" if c.new is None else c.new.text_in(lang) + confidence_mark(c.new.source.confidence)
         change = "" if c.change is None else ("+" if c.change > 0 else "") + money(c.change)
         pct = "" if c.percent is None else f"{'+' if c.percent > 0 else ''}{c.percent}%"
-        table.add_row(c.key, old, new, change, pct)
-    return [*parts, table]
+        rows.append([c.key, old, new, change, pct])
+    return [*parts, Grid(columns, rows)]
+
+
+#: ``rates diff --csv``: one row per value that differs. ``old`` / ``new``: the value in each
+#: year (exact amounts, days and years as numbers, other values as text; empty where the key
+#: is absent from that year: ``kind`` added or removed); ``change`` (new - old) and ``percent``
+#: for amounts and day counts only; the confidence of each year's source, and whether it is
+#: low (the ``†`` of the table).
+DIFF_COLUMNS = (
+    "region",
+    "year_from",
+    "year_to",
+    "key",
+    "kind",
+    "old",
+    "new",
+    "change",
+    "percent",
+    "old_confidence",
+    "new_confidence",
+    "old_low_confidence",
+    "new_low_confidence",
+)
+
+
+def diff_rows(d: Diff) -> list[dict[str, Any]]:
+    """The ``--csv`` rows of a diff (:data:`DIFF_COLUMNS`; empty cells for what is absent)."""
+    rows: list[dict[str, Any]] = []
+    for data in d.as_dict()["changes"]:
+        values = {
+            "region": d.region,
+            "year_from": d.year_from,
+            "year_to": d.year_to,
+            **{k: data[k] for k in DIFF_COLUMNS[3:]},
+        }
+        rows.append({k: "" if values[k] is None else values[k] for k in DIFF_COLUMNS})
+    return rows
 
 
 def edit_json(result: EditResult) -> dict[str, Any]:

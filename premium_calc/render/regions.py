@@ -9,9 +9,8 @@ from ..ratefiles.model import Name
 from .formats import level_name, region_name, year_ranges
 
 if TYPE_CHECKING:
-    from rich.table import Table
-
     from ..ratebook.book import RateBook
+    from .tables import Grid
 
 
 def region_rows(book: RateBook) -> list[dict[str, Any]]:
@@ -33,15 +32,36 @@ def region_rows(book: RateBook) -> list[dict[str, Any]]:
     return rows
 
 
-def regions_table(book: RateBook, lang: str) -> Table:
-    from rich.table import Table
+def regions_table(book: RateBook, lang: str) -> Grid:
+    """Every region with its name, level and coverage years: a boxed table where it fits the
+    terminal, else without the box (names and years wrapped), else one block per region;
+    ids and years are never cut."""
+    from rich import box
 
+    from .tables import Column, Grid, Style
 
-    table = Table(title=tr("regions.title", lang))
-    for col in ("id", "name", "level", "years"):
-        table.add_column(tr(f"regions.{col}", lang))
+    columns = [Column(tr(f"regions.{col}", lang)) for col in ("id", "name", "level", "years")]
+    rows = []
     for row in region_rows(book):
         name = region_name(Name(zh=row["name_zh"], en=row["name_en"]), lang)
         level = level_name(str(row["level"]), lang)
-        table.add_row(str(row["id"]), name, level, year_ranges(list(row["years"])))
-    return table
+        rows.append([str(row["id"]), name, level, year_ranges(list(row["years"]))])
+    styles = (Style(box=box.HEAVY_HEAD, pad_edge=True), Style(box=box.SIMPLE_HEAD), Style())
+    return Grid(columns, rows, title=tr("regions.title", lang), styles=styles, title_justify="center")
+
+
+#: ``regions --csv``: one row per region. ``years``: its coverage years separated by spaces
+#: (empty for a region without any); ``parent`` empty for the national file.
+REGION_COLUMNS = ("id", "name_zh", "name_en", "level", "parent", "years", "file")
+
+
+def region_csv_rows(book: RateBook) -> list[dict[str, Any]]:
+    """The ``--csv`` rows (:data:`REGION_COLUMNS`)."""
+    return [
+        {
+            **row,
+            "parent": row["parent"] or "",
+            "years": " ".join(str(y) for y in row["years"]),
+        }
+        for row in region_rows(book)
+    ]

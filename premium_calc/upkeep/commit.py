@@ -66,7 +66,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 if TYPE_CHECKING:
-
     from .problems import Problem
 from ..errors import EditError, problem_summary
 
@@ -165,9 +164,7 @@ def _new_only(
     return out
 
 
-def check_edit(
-    book: RateBook, region_id: str, path: Path, old_text: str, new_text: str
-) -> list[Problem]:
+def check_edit(book: RateBook, region_id: str, path: Path, old_text: str, new_text: str) -> list[Problem]:
     """Errors the new text introduces, in the file or in regions that inherit from it,
     followed by the warnings it introduces in the file (``severity`` tells them apart)."""
 
@@ -209,7 +206,7 @@ def finish_edit(
     old_text: str,
     new_text: str,
     dry_run: bool,
-    notes: list[str],
+    notes: Sequence[str],
     label: str,
 ) -> EditResult:
     problems = check_edit(book, region_id, path, old_text, new_text)
@@ -257,8 +254,13 @@ def write_atomic(path: Path, text: str, *, expected: str | None = None) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    sync_directory(path.parent)
+
+
+def sync_directory(directory: Path) -> None:
+    """Flush a directory's entries (a rename or a new file in it) to disk, where the system can."""
     with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(directory, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:

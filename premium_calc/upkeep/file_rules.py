@@ -2,7 +2,6 @@
 ``policy-year``, ``source-*``, duplicates and amounts of one entry).
 See :mod:`.validate` for the catalogue of rules."""
 
-
 from __future__ import annotations
 
 import datetime as dt
@@ -97,9 +96,7 @@ def check_entry(check: FileCheck, index: int, entry: YearEntry) -> None:
             check.warning(
                 "window-year",
                 (*base, "collection", "start"),
-                Note(
-                    "validate.window_year_start", start=window.start, year=cov, previous=cov - 1
-                ),
+                Note("validate.window_year_start", start=window.start, year=cov, previous=cov - 1),
             )
     late = entry.late
     if late is not None:
@@ -124,9 +121,7 @@ def check_entry(check: FileCheck, index: int, entry: YearEntry) -> None:
         seen: set[str] = set()
         for i, item_id in enumerate(ids):
             if item_id in seen:
-                check.error(
-                    f"{kind}-duplicate", (*base, kind, i, "id"), _duplicate(kind, item_id, cov)
-                )
+                check.error(f"{kind}-duplicate", (*base, kind, i, "id"), _duplicate(kind, item_id, cov))
             seen.add(item_id)
     for ci, cat in enumerate(entry.category or ()):
         where: KeyPath = (*base, "category", ci)

@@ -1,5 +1,4 @@
-"""The key grammar of ``premium-calc rates set`` and the TOML literals of the values it writes.
-"""
+"""The key grammar of ``premium-calc rates set`` and the TOML literals of the values it writes."""
 
 from __future__ import annotations
 
@@ -7,19 +6,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
+from ..errors import EditError
 from ..messages import Note
 from ..ratefiles.model import MAX_AMOUNT
-from ..units import exact_text
-
-if TYPE_CHECKING:
-
-    pass
-from ..errors import EditError
-from ..units import FEN
+from ..units import FEN, exact_text
 
 CONFIDENCES = ("high", "medium", "low")
+
+#: The parts of an amount given as base x rate x months (``category.ID.individual.base``).
+FORMULA_PARTS = ("base", "rate", "months")
 
 
 DEFAULT_CONFIDENCE = "medium"
@@ -28,10 +24,12 @@ DEFAULT_CONFIDENCE = "medium"
 KEY_HELP = (
     "KEY is one of: subsidy; collection.start, collection.end (YYYY-MM-DD); late.amount,"
     " late.start, late.end, late.waiting_days; category.ID.individual,"
+    " category.ID.individual.base, .rate, .months (an amount of base x rate x months),"
     " category.ID.tiers.TIER, category.ID.subsidy, category.ID.includes.NAME,"
     " category.ID.below_minimum (true/false); assisted.ID.pays, assisted.ID.pays_share"
     " (e.g. 50%), assisted.ID.assistance; notes: note, collection.note, late.note,"
-    " category.ID.note, assisted.ID.note. Amounts are yuan (400 or 538.36). The --source"
+    " category.ID.note, assisted.ID.note. Amounts are yuan (400 or 538.36); a VALUE of +30,"
+    " -30, +5% or -5% changes the value in force. The --source"
     " is recorded where the value's source is kept: subsidy_source, collection.source,"
     " late.source, or the category's / assisted rule's source."
 )
@@ -67,6 +65,9 @@ _KEY_FORMS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"^late\.(note)$"), "late", "text"),
     (re.compile(rf"^category\.({_ID})\.(individual|subsidy)$"), "category", "money"),
     (re.compile(rf"^category\.({_ID})\.(tiers|includes)\.({_ID})$"), "category", "money"),
+    (re.compile(rf"^category\.({_ID})\.(individual)\.(base)$"), "category", "money"),
+    (re.compile(rf"^category\.({_ID})\.(individual)\.(rate)$"), "category", "rate"),
+    (re.compile(rf"^category\.({_ID})\.(individual)\.(months)$"), "category", "int"),
     (re.compile(rf"^category\.({_ID})\.(below_minimum)$"), "category", "bool"),
     (re.compile(rf"^category\.({_ID})\.(note)$"), "category", "text"),
     (re.compile(rf"^assisted\.({_ID})\.(pays|assistance)$"), "assisted", "money"),

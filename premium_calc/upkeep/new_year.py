@@ -5,24 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..messages import Note
+from ..messages import Note, tr
 from ..ratebook.book import RateBook
-from ..ratefiles.model import MAX_AMOUNT
 from ..ratefiles.reading import Region
 from ..units import exact_text
 
 if TYPE_CHECKING:
     from tomlkit.items import Table
 
-from ..errors import EditError
-from ..units import FEN
+from ..errors import EditError, PremiumCalcError
+from ..ratebook.schedule import Schedule
+from .changes import Change, parse_change
 from .commit import EditResult, finish_edit, read_text
-from .inherited import shift_date
-from .keys import parse_key, source_literal, toml_string
+from .follow_up import fixed_assistance, follow_late, notes_to_review
+from .inherited import resolve_with, shift_date
+from .keys import parse_key, source_literal, toml_literal, toml_string
 from .target import resolve_target
 from .toml_blocks import (
     YearBlocks,
@@ -37,38 +38,42 @@ from .toml_blocks import (
     year_blocks,
 )
 
-_BUMP = re.compile(r"^\s*([a-z0-9_.]+)\s*=\s*([+-]?)\s*([0-9]+(?:\.[0-9]+)?)\s*(%?)\s*$")
+_BUMP_KEY = re.compile(r"^[a-z][a-z0-9_.]*$")
+
+#: Keys a bump may name besides any ``rates set`` amount key, with the kind of value each is:
+#: ``individual`` is every category's amount (flat and tiers), ``subsidy`` every subsidy,
+#: ``individual.base`` / ``.rate`` / ``.months`` the parts of every base x rate x months amount.
+GROUP_KEYS: dict[str, str] = {
+    "individual": "money",
+    "subsidy": "money",
+    "late": "money",
+    "late.amount": "money",
+    "individual.base": "money",
+    "individual.rate": "rate",
+    "individual.months": "int",
+}
+
+
+def _kind(key: str) -> str:
+    kind = GROUP_KEYS.get(key) or parse_key(key).kind
+    if kind not in ("money", "rate", "int") or key.endswith(("waiting_days", "pays_share")):
+        raise EditError(Note("edit.bump_not_an_amount", key=key))
+    return kind
 
 
 def parse_bumps(specs: Iterable[str]) -> dict[str, str]:
-    """``["individual=+20", "subsidy=+5%"]`` -> ``{"individual": "+20", "subsidy": "+5%"}``."""
+    """``["individual=+20", "subsidy=+5%"]`` -> ``{"individual": "+20", "subsidy": "+5%"}``,
+    each checked in the one syntax of :mod:`.changes`; a key given twice is refused."""
     out: dict[str, str] = {}
     for spec in specs:
-        m = _BUMP.match(spec)
-        if not m:
+        key, sep, value = (part.strip() for part in spec.partition("="))
+        if not sep or not value or not _BUMP_KEY.match(key):
             raise EditError(Note("edit.not_a_bump_spec", spec=repr(spec)))
-        out[m[1]] = f"{m[2]}{m[3]}{m[4]}"
+        if key in out:
+            raise EditError(Note("edit.bump_twice", key=key, first=out[key], second=value))
+        parse_change(value, _kind(key), key)
+        out[key] = value.replace(" ", "")
     return out
-
-
-def _bumped(old: Decimal, bump: str, what: str) -> Decimal:
-    m = re.match(r"^([+-]?)([0-9]+(?:\.[0-9]+)?)(%?)$", bump.replace(" ", ""))
-    if not m:
-        raise EditError(Note("edit.not_a_bump", what=what, bump=bump))
-    sign, number, percent = m.groups()
-    amount = Decimal(number)
-    if amount > (1000 if percent else MAX_AMOUNT):  # no premium rises by more than that
-        raise EditError(Note("edit.bump_too_large", what=what, bump=bump, limit=f"1000%/{MAX_AMOUNT}"))
-    if percent:
-        delta = (old * amount / 100).quantize(FEN, rounding=ROUND_HALF_UP)
-        new = old - delta if sign == "-" else old + delta
-    elif sign:
-        new = old - amount if sign == "-" else old + amount
-    else:
-        new = amount
-    if new < 0:
-        raise EditError(Note("edit.bump_negative", what=what, bump=bump, old=old, new=new))
-    return new
 
 
 def new_year(
@@ -82,6 +87,7 @@ def new_year(
     source_title: str | None = None,
     confidence: str | None = None,
     dry_run: bool = False,
+    allow_outside: bool = False,
 ) -> EditResult:
     """Add coverage ``to_year`` to ``region``, copied from its entry for ``from_year``.
 
@@ -89,14 +95,18 @@ def new_year(
     the collection/late dates move by ``to_year - from_year`` years; per-value sources are
     dropped (the old ones do not cover the new year). ``bumps`` change amounts:
     ``{"individual": "+20"}`` every category amount (flat and tiers), ``"subsidy"`` every
-    subsidy, ``"late.amount"``, or any ``rates set`` amount key (``category.adult.tiers.tier1``);
-    values are ``+N``, ``-N``, ``+N%`` (rounded half-up to the fen) or ``N`` (the new amount).
+    subsidy, ``"late.amount"``, ``individual.base`` (every base x rate x months amount's base;
+    ``.rate``, ``.months``), or any ``rates set`` amount key (``category.adult.tiers.tier1``);
+    values are written as in :mod:`.changes`: ``+N``, ``-N``, ``+N%`` (half-up to the fen) or
+    ``N`` (the new value: an int or Decimal is a new value too). A late amount that was the
+    individual amount plus the subsidy (or the individual amount) follows them; notes that
+    quote a replaced figure or the old years are named for review.
     Without ``source_url`` the year's source is a low-confidence draft note saying so.
     """
     for option, year in (("--from", from_year), ("--year", to_year)):
         if not 2000 <= year <= 2100:  # checked before any date is moved
             raise EditError(Note("edit.year_out_of_range", option=option, year=year))
-    book, region_id, path = resolve_target(book_or_path, region)
+    book, region_id, path = resolve_target(book_or_path, region, allow_outside=allow_outside or dry_run)
     old_text = read_text(path)
     reg = book.region(region_id)
     found = reg.year(from_year)
@@ -117,12 +127,13 @@ def new_year(
     if source_url:
         entry["source"] = toml_item(source_literal(source_url, source_title, confidence))
     else:
-        title = (
-            f"DRAFT: copied from coverage year {from_year} by premium-calc rates new-year;"
-            f" replace with the {to_year} notice"
+        title, title_zh = (
+            tr("edit.draft_title", lang, from_year=from_year, to_year=to_year) for lang in ("en", "zh")
         )
-        entry["source"] = toml_item(f'{{ title = {toml_string(title)}, confidence = "low" }}')
-        notes.append("no --source: the year's source is a low-confidence draft")
+        entry["source"] = toml_item(
+            f'{{ title = {toml_string(title)}, title_zh = {toml_string(title_zh)}, confidence = "low" }}'
+        )
+        notes.append(Note("edit.draft_source"))
     if "subsidy_source" in entry:
         del entry["subsidy_source"]
     shifted = []
@@ -140,24 +151,65 @@ def new_year(
         for table in entry.get(kind) or ():
             if "source" in table:
                 del table["source"]
-    content, doc, entry, copied = _keep_inherited(
+    content, doc, entry, copied, followed = _keep_inherited(
         book, region_id, path, blocks, reg, found[0], content, doc, from_year, to_year, old_text
     )
     if copied:
-        notes.append(f"kept what the region inherited for {from_year}: {copied}")
-    applied = _apply_bumps(entry, dict(bumps or {}), region_id, from_year, reg)
-    bump_text = f", bumps {', '.join(f'{k} {v}' for k, v in applied)}" if applied else ""
-    shift_text = f"; dates moved by {shift} year(s)" if shifted else ""
-    entry["note"] = (
-        f"Copied from coverage year {from_year} by premium-calc rates new-year{bump_text}"
-        f"{shift_text}. Check every value against the {to_year} notice."
-    )
-    new_block = same_newlines(content, render_block(content, doc))
-    new_text = _with_entry(blocks, reg, to_year, old_text, new_block)
+        notes.append(Note("edit.kept_inherited", year=from_year, keys=copied))
+    if followed:
+        notes.append(Note("edit.follows_new_year", year=to_year, keys=followed))
+    applied, replaced = _apply_bumps(entry, dict(bumps or {}), region_id, from_year, reg)
+    changes = ", ".join(f"{k} {v}" for k, v in applied)
+    entry["note"] = toml_item(_copy_note(from_year, to_year, changes, shift if shifted else 0))
+
+    def render() -> str:
+        return _with_entry(blocks, reg, to_year, old_text, same_newlines(content, render_block(content, doc)))
+
+    new_text = render()
+    before = book.schedule(region_id, from_year)
+    after = _resolved(book, region_id, path, new_text, to_year)
+    if after is not None and applied:
+        changed, said = follow_late(entry, before, after, region_id)
+        notes += said
+        if changed:
+            new_text = render()
+            if before.late is not None:
+                replaced.append(before.late.amount)
+    if after is not None and applied:
+        notes += fixed_assistance(before, after)
     if shifted:
-        notes.append(f"{', '.join(shifted)} moved by {shift} year(s): check them")
-    label = f"new coverage year {to_year} from {from_year}{bump_text}"
+        notes.append(Note("edit.dates_moved", keys=", ".join(shifted), years=shift))
+    notes += notes_to_review(entry, replaced, (from_year, from_year - 1), skip=("note",))
+    after = _resolved(book, region_id, path, new_text, to_year)
+    if after is not None:
+        notes.append(
+            Note("edit.new_year_confidence", year=to_year, confidence=Note(f"confidence.{after.confidence}"))
+        )
+    label = Note("edit.new_year_label", to_year=to_year, from_year=from_year)
+    if applied:
+        label = Note("edit.new_year_label_bumps", to_year=to_year, from_year=from_year, bumps=changes)
     return finish_edit(book, region_id, path, to_year, old_text, new_text, dry_run, notes, label)
+
+
+def _copy_note(from_year: int, to_year: int, changes: str, shift: int) -> str:
+    """The new entry's note, in both languages: what it was copied from, with what changes."""
+    texts = []
+    for lang in ("zh", "en"):
+        parts = [tr("edit.copy_note", lang, from_year=from_year)]
+        if changes:
+            parts.append(tr("edit.copy_note_bumps", lang, bumps=changes))
+        if shift:
+            parts.append(tr("edit.copy_note_dates", lang, years=shift))
+        parts.append(tr("edit.copy_note_check", lang, to_year=to_year))
+        texts.append(toml_string(("" if lang == "zh" else " ").join(parts)))
+    return f"{{ zh = {texts[0]}, en = {texts[1]} }}"
+
+
+def _resolved(book: RateBook, region_id: str, path: Path, text: str, year: int) -> Schedule | None:
+    try:
+        return resolve_with(book, region_id, path, text, year)
+    except PremiumCalcError:
+        return None
 
 
 def _keep_inherited(
@@ -172,7 +224,7 @@ def _keep_inherited(
     from_year: int,
     to_year: int,
     old_text: str,
-) -> tuple[str, Any, Any, str]:
+) -> tuple[str, Any, Any, str, str]:
     """Write into the new entry what it would otherwise lose of what the region inherited for
     ``from_year`` (see :mod:`.inherited`), before any bump; says what was copied from where."""
     from .inherited import keep_inherited
@@ -182,7 +234,6 @@ def _keep_inherited(
     trial = _with_entry(blocks, reg, to_year, old_text, draft)
     own = {k for k in entry}
     additions, changed_own, followed = keep_inherited(book, region_id, path, trial, from_year, to_year, own)
-    follows = f"; follows the {to_year} entries above for: {', '.join(followed)}" if followed else ""
     if "category" in changed_own:
         # The region's categories set only some fields and took the rest from a level above
         # that has no entry for the new year: write them whole.
@@ -194,7 +245,7 @@ def _keep_inherited(
         )
         draft = same_newlines(content, render_block(content, doc))
     if not additions:
-        return content, doc, entry, follows.lstrip("; ")
+        return content, doc, entry, "", ", ".join(followed)
     lines = draft.splitlines()
     simple = [line for key, add in additions.items() if key not in ("category", "assisted") for line in add]
     tables = [line for key in ("category", "assisted") for line in additions.get(key, [])]
@@ -211,7 +262,7 @@ def _keep_inherited(
     for key in additions:
         where = origins.get(key) or {o.region for k, o in schedule.origins.items() if k == key}
         said.append(f"{key} ({', '.join(sorted(where)) or region_id})")
-    return text, new_doc, new_doc["year"][0], ", ".join(said) + follows
+    return text, new_doc, new_doc["year"][0], ", ".join(said), ", ".join(followed)
 
 
 def _with_entry(blocks: YearBlocks, reg: Region, to_year: int, old_text: str, block: str) -> str:
@@ -240,65 +291,88 @@ def _insert_line(blocks: YearBlocks, region: Region, to_year: int) -> int:
 
 def _apply_bumps(
     entry: Table, bumps: dict[str, str | int | Decimal], region_id: str, from_year: int, reg: Region
-) -> list[tuple[str, str]]:
+) -> tuple[list[tuple[str, str]], list[Decimal]]:
+    """Apply the bumps to the copied entry; the (key, change) pairs applied and the old values
+    they replaced."""
     from tomlkit.items import InlineTable
 
     applied: list[tuple[str, str]] = []
+    replaced: list[Decimal] = []
     categories = list(entry.get("category") or ())
     for raw_key, raw_bump in bumps.items():
-        bump = str(raw_bump)
-        if isinstance(raw_bump, int | Decimal) and not bump.startswith(("+", "-")):
-            bump = f"+{bump}" if Decimal(bump) >= 0 else bump
+        kind = _kind(raw_key)
+        change = parse_change(str(raw_bump), kind, raw_key)
+        literal = "" if change.relative else toml_literal(kind, str(raw_bump), raw_key)
         hits = 0
 
-        def change(
-            table: Any, name: str, member: str | None = None, *, _bump: str = bump, _key: str = raw_key
-        ) -> bool:
-            holder = table.get(name)
-            if member is not None:
-                if not isinstance(holder, InlineTable) or member not in holder:
-                    return False
-                old = holder[member]
-            else:
-                old = holder
-            if isinstance(old, bool) or not isinstance(old, int | float | Decimal):
-                return False
-            new = _bumped(Decimal(str(old)), _bump, _key)
-            if member is not None:
-                set_member(table, name, member, exact_text(new))
-            else:
-                table[name] = toml_item(exact_text(new))
-            return True
+        def bump(table: Any, name: str, member: str | None = None) -> bool:
+            return _bump_one(table, name, member, raw_key, kind, change, literal, replaced)  # noqa: B023
 
         if raw_key == "individual":
             for cat in categories:
-                hits += change(cat, "individual")
+                hits += bump(cat, "individual")
                 tiers = cat.get("tiers")
                 if isinstance(tiers, InlineTable):
                     for tier_id in list(tiers):
-                        hits += change(cat, "tiers", tier_id)
-        elif raw_key == "subsidy":
-            hits += change(entry, "subsidy")
+                        hits += bump(cat, "tiers", tier_id)
+        elif raw_key.startswith("individual."):
             for cat in categories:
-                hits += change(cat, "subsidy")
+                hits += bump(cat, "individual", raw_key.split(".", 1)[1])
+        elif raw_key == "subsidy":
+            hits += bump(entry, "subsidy")
+            for cat in categories:
+                hits += bump(cat, "subsidy")
         elif raw_key in ("late", "late.amount"):
-            hits += change(entry, "late", "amount")
+            hits += bump(entry, "late", "amount")
         else:
             spec = parse_key(raw_key)
-            if spec.kind != "money":
-                raise EditError(Note("edit.bump_not_an_amount", key=raw_key))
-            if spec.section in ("year",):
-                hits += change(entry, spec.field)
+            if spec.section == "year":
+                hits += bump(entry, spec.field)
             elif spec.section == "late":
-                hits += change(entry, "late", spec.field)
+                hits += bump(entry, "late", spec.field)
             else:
                 for table in entry.get(spec.section) or ():
                     if table.get("id") == spec.ident:
-                        hits += change(table, spec.field, spec.sub)
+                        hits += bump(table, spec.field, spec.sub)
         if not hits:
             parent = reg.parent or "its parent"
             raise EditError(
                 Note("edit.bump_not_own", key=raw_key, year=from_year, region=region_id, parent=parent)
             )
-        applied.append((raw_key, bump))
-    return applied
+        applied.append((raw_key, change.text))
+    return applied, replaced
+
+
+def _bump_one(
+    table: Any,
+    name: str,
+    member: str | None,
+    key: str,
+    kind: str,
+    change: Change,
+    literal: str,
+    replaced: list[Decimal],
+) -> bool:
+    """Bump ``table[name]`` (or its ``member``) if it holds a value of the bump's kind."""
+    from tomlkit.items import InlineTable
+
+    holder = table.get(name)
+    if member is not None:
+        if not isinstance(holder, InlineTable) or member not in holder:
+            return False
+        old = holder[member]
+    else:
+        old = holder
+    if isinstance(old, InlineTable) and "base" in old:
+        raise EditError(Note("edit.bump_formula", key=key, category=table.get("id", "?")))
+    numeric = isinstance(old, int | float | Decimal) and not isinstance(old, bool)
+    if not numeric and not (kind == "rate" and isinstance(old, str)):
+        return False
+    if numeric:
+        replaced.append(Decimal(str(old)))
+    text = exact_text(change.apply(Decimal(str(old)), key)) if change.relative else literal
+    if member is not None:
+        set_member(table, name, member, text)
+    else:
+        table[name] = toml_item(text)
+    return True

@@ -122,9 +122,7 @@ class FileCheck:
         pos = position_of(self._text(), key) if key else None
         line, column = pos if pos is not None else (None, None)
         self.problems.append(
-            Problem(
-                severity, str(self.path), line, column, format_path(key), message, rule, tuple(key)
-            )
+            Problem(severity, str(self.path), line, column, format_path(key), message, rule, tuple(key))
         )
 
     def error(self, rule: str, key: KeyPath, message: Note) -> None:

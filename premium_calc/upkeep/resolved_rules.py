@@ -2,7 +2,6 @@
 against the national minimum, entries that only repeat their parent (``parent-*``, ``tier-*``,
 ``below-minimum``, ``includes-exceeds``, ``redundant``). See :mod:`.validate` for the catalogue."""
 
-
 from __future__ import annotations
 
 from decimal import Decimal
@@ -57,9 +56,7 @@ def check_chain(check: FileCheck, region: Region) -> bool:
                 check.error(
                     "parent-invalid",
                     key,
-                    Note(
-                        "validate.ancestor_unknown_parent", ancestor=seen[-1], parent=repr(current)
-                    ),
+                    Note("validate.ancestor_unknown_parent", ancestor=seen[-1], parent=repr(current)),
                 )
             return False
         except RateFileError as exc:
@@ -105,11 +102,7 @@ def check_tiers(check: FileCheck, index: int, entry: YearEntry, s: Schedule) -> 
         used |= set(cat.tier_amounts)
         if not cat.tier_amounts:
             continue
-        own = (
-            own_index(cat.amount_origin, index)
-            if cat.amount_origin.region == check.rid
-            else None
-        )
+        own = own_index(cat.amount_origin, index) if cat.amount_origin.region == check.rid else None
         if own is not None:
             where: KeyPath = (*base, "category", own, "tiers")
             for tier_id in cat.tier_amounts:
@@ -117,9 +110,7 @@ def check_tiers(check: FileCheck, index: int, entry: YearEntry, s: Schedule) -> 
                     expected = (
                         Note("validate.expected_year_tier", tiers=listed)
                         if ids
-                        else Note(
-                            "validate.expected_tier_entry", tier=repr(tier_id), year=entry.coverage
-                        )
+                        else Note("validate.expected_tier_entry", tier=repr(tier_id), year=entry.coverage)
                     )
                     check.error(
                         "tier-undeclared",
@@ -146,9 +137,7 @@ def check_tiers(check: FileCheck, index: int, entry: YearEntry, s: Schedule) -> 
                     )
         elif entry.tier is not None and set(cat.tier_amounts) != set(ids):
             inherited = ", ".join(cat.tier_amounts)
-            own_cat = next(
-                (i for i, c in enumerate(entry.category or ()) if c.id == cat.id), None
-            )
+            own_cat = next((i for i, c in enumerate(entry.category or ()) if c.id == cat.id), None)
             where = (*base, "category", own_cat) if own_cat is not None else (*base, "tier")
             check.error(
                 "tier-conflict",

@@ -1,5 +1,4 @@
-"""``premium-calc rates set``: one value of one coverage year, with its source.
-"""
+"""``premium-calc rates set``: one value of one coverage year, with its source."""
 
 from __future__ import annotations
 
@@ -15,8 +14,13 @@ from ..units import exact_text
 if TYPE_CHECKING:
     from tomlkit.items import Table
 
-from ..errors import EditError
+from ..errors import EditError, PremiumCalcError
+from ..ratebook.schedule import Schedule
+from .changes import parse_change
 from .commit import EditResult, finish_edit, read_text
+from .follow_up import confidence_note, fixed_assistance, follow_late, notes_to_review
+from .in_force import formula_of, in_force
+from .inherited import resolve_with
 from .keys import KeySpec, parse_key, source_literal, toml_literal, toml_string
 from .target import resolve_target
 from .toml_blocks import (
@@ -44,6 +48,7 @@ def set_value(
     source_title: str | None = None,
     confidence: str | None = None,
     dry_run: bool = False,
+    allow_outside: bool = False,
 ) -> EditResult:
     """Set one value of ``region``'s entry for coverage ``year`` (see :data:`KEY_HELP`).
 
@@ -53,7 +58,8 @@ def set_value(
     nothing else changes); a ``collection`` or ``late`` table it inherits is copied first.
     """
     spec = parse_key(key)
-    literal = toml_literal(spec.kind, value, spec.raw)
+    change = parse_change(value, spec.kind, spec.raw)
+    literal = "" if change.relative else toml_literal(spec.kind, value, spec.raw)
     source: str | None = None
     if spec.sourced:
         if not source_url:
@@ -61,7 +67,7 @@ def set_value(
         source = source_literal(source_url, source_title, confidence)
     elif source_url:
         raise EditError(Note("edit.no_source_for_note", key=spec.raw))
-    book, region_id, path = resolve_target(book_or_path, region)
+    book, region_id, path = resolve_target(book_or_path, region, allow_outside=allow_outside or dry_run)
     old_text = read_text(path)
     reg = book.region(region_id)
     found = reg.year(year)
@@ -73,16 +79,51 @@ def set_value(
     block = blocks.text(index)
     doc = parse_block(block)
     entry = doc["year"][0]
-    notes: list[str] = []
+    before = book.schedule(region_id, year)
+    old_value = in_force(book, before, spec) if spec.kind in ("money", "int", "rate") else None
+    shown = value.strip()
+    if change.relative:
+        new_value = change.apply(old_value, spec.raw)
+        literal = toml_literal(spec.kind, exact_text(new_value), spec.raw)
+        shown = f"{exact_text(new_value)} ({exact_text(old_value or Decimal(0))} {change.text})"
+    notes: list[Note] = []
     appendix = _apply_set(book, region_id, year, entry, spec, literal, source, notes)
-    new_block = same_newlines(block, render_block(block, doc))
-    if appendix:
-        content, trailing = split_trailing(new_block)
-        nl = newline_of(old_text)
-        new_block = content + nl + appendix.replace("\n", nl) + trailing
-    new_text = blocks.replace(index, new_block)
-    label = f"{spec.raw} = {value.strip()}"
+
+    def render() -> str:
+        new_block = same_newlines(block, render_block(block, doc))
+        if appendix:
+            content, trailing = split_trailing(new_block)
+            nl = newline_of(old_text)
+            new_block = content + nl + appendix.replace("\n", nl) + trailing
+        return blocks.replace(index, new_block)
+
+    new_text = render()
+    figures: list[Decimal] = [old_value] if old_value is not None else []
+    after = _resolved(book, region_id, path, new_text, year)
+    if after is not None and spec.raw != "late.amount":
+        changed, said = follow_late(entry, before, after, region_id)
+        notes += said
+        if changed:
+            new_text = render()
+            after = _resolved(book, region_id, path, new_text, year)
+            if before.late is not None:
+                figures.append(before.late.amount)
+    if after is not None:
+        notes += fixed_assistance(before, after)
+    notes += notes_to_review(entry, [f for f in figures if literal != exact_text(f)])
+    if after is not None and spec.sourced:
+        notes.append(confidence_note(before, after))
+    label = f"{spec.raw} = {shown}"
     return finish_edit(book, region_id, path, year, old_text, new_text, dry_run, notes, label)
+
+
+def _resolved(book: RateBook, region_id: str, path: Path, text: str, year: int) -> Schedule | None:
+    """The year as the edited text resolves it (``None`` if it does not: the edit's own check
+    then says why)."""
+    try:
+        return resolve_with(book, region_id, path, text, year)
+    except PremiumCalcError:
+        return None
 
 
 def _apply_set(
@@ -93,7 +134,7 @@ def _apply_set(
     spec: KeySpec,
     literal: str,
     source: str | None,
-    notes: list[str],
+    notes: list[Note],
 ) -> str:
     """Change the tomlkit entry; return text of tables to append to the entry (or "")."""
     if spec.section == "year":
@@ -120,13 +161,15 @@ def _apply_set(
     if own is None:
         return _new_tables(book, region_id, year, entry, spec, literal, source, notes)
     if spec.sub is not None:
+        if spec.field == "individual" and not isinstance(own.get("individual", {}), dict):
+            raise EditError(Note("edit.not_a_formula", key=spec.raw, category=spec.ident))
         if spec.field not in own:
             seeded = _inherited_members(book, region_id, year, spec)
             if seeded:
                 own[spec.field] = toml_item(inline_text(seeded))
+                keys = ", ".join(k for k, _ in seeded)
                 notes.append(
-                    f"category.{spec.ident}.{spec.field}: copied"
-                    f" {', '.join(k for k, _ in seeded)} from the inherited category"
+                    Note("edit.copied_members", key=f"category.{spec.ident}.{spec.field}", keys=keys)
                 )
         set_member(own, spec.field, spec.sub, literal)
     else:
@@ -134,20 +177,22 @@ def _apply_set(
             for other in ("pays", "pays_share", "assistance"):
                 if other != spec.field and other in own:
                     del own[other]
-                    notes.append(f"assisted.{spec.ident}.{other} removed (a rule has one amount form)")
+                    notes.append(Note("edit.amount_form_removed", key=f"assisted.{spec.ident}.{other}"))
+        if kind == "category" and spec.field == "individual" and isinstance(own.get("individual"), dict):
+            notes.append(Note("edit.formula_replaced", category=spec.ident, value=literal))
         if kind == "category" and spec.field in ("individual", "tiers") and "missing" in own:
             del own["missing"]
-            notes.append(f"category.{spec.ident}.missing removed (the amount is now known)")
+            notes.append(Note("edit.missing_removed", key=f"category.{spec.ident}.missing"))
         own[spec.field] = toml_item(literal)
     if source is not None:
         if "source" in own:
-            notes.append(f"{kind}.{spec.ident}: one source for all its values, now {source}")
+            notes.append(Note("edit.one_source", key=f"{kind}.{spec.ident}", source=source))
         own["source"] = toml_item(source)
     return ""
 
 
 def _copy_inherited_table(
-    book: RateBook, region_id: str, year: int, entry: Table, name: str, notes: list[str]
+    book: RateBook, region_id: str, year: int, entry: Table, name: str, notes: list[Note]
 ) -> None:
     schedule = book.schedule(region_id, year)
     inherited = schedule.collection if name == "collection" else schedule.late
@@ -165,7 +210,7 @@ def _copy_inherited_table(
     entry[name] = toml_item(inline_text(pairs))
     if pairs:
         copied = ", ".join(k for k, _ in pairs)
-        notes.append(f"{name}: copied {copied} from {where} (a table replaces the parent's)")
+        notes.append(Note("edit.copied_table", table=name, keys=copied, region=where))
 
 
 def _new_tables(
@@ -176,7 +221,7 @@ def _new_tables(
     spec: KeySpec,
     literal: str,
     source: str | None,
-    notes: list[str],
+    notes: list[Note],
 ) -> str:
     """Tables to append for a category or assisted rule this entry does not list yet."""
     schedule = book.schedule(region_id, year)
@@ -186,7 +231,10 @@ def _new_tables(
         if entry.get("category") is not None or spec.ident not in ids:
             raise EditError(
                 Note(
-                    "edit.no_category", region=region_id, year=year, category=repr(spec.ident),
+                    "edit.no_category",
+                    region=region_id,
+                    year=year,
+                    category=repr(spec.ident),
                     ids=", ".join(ids),
                 )
             )
@@ -198,16 +246,16 @@ def _new_tables(
                 if source is not None:
                     lines.append(f"  source = {source}")
             out.append("\n".join(lines) + "\n")
-        notes.append(
-            f"categories {', '.join(ids)} listed in this entry (a category list replaces the"
-            " parent's; the others inherit their values by id)"
-        )
+        notes.append(Note("edit.categories_listed", ids=", ".join(ids)))
         return "\n".join(out)
     rules = {a.id: a for a in schedule.assisted}
     if spec.ident not in rules:
         raise EditError(
             Note(
-                "edit.no_rule", region=region_id, year=year, rule=repr(spec.ident),
+                "edit.no_rule",
+                region=region_id,
+                year=year,
+                rule=repr(spec.ident),
                 rules=", ".join(rules) or Note("error.none"),
             )
         )
@@ -228,7 +276,7 @@ def _new_tables(
     lines.append(_member_line(spec, literal))
     if source is not None:
         lines.append(f"  source = {source}")
-    notes.append(f"assisted rule {rule.id} copied from {rules[spec.ident].origin.region} (merged by id)")
+    notes.append(Note("edit.rule_copied", rule=rule.id, region=rules[spec.ident].origin.region))
     return "\n".join(lines) + "\n"
 
 
@@ -242,15 +290,21 @@ def _member_line(spec: KeySpec, literal: str, seeded: list[tuple[str, str]] | No
     return f"  {spec.field} = {literal}"
 
 
-def _inherited_members(
-    book: RateBook, region_id: str, year: int, spec: KeySpec
-) -> list[tuple[str, str]]:
-    """The resolved tier amounts or includes of a category, as (key, literal) pairs."""
-    if spec.section != "category" or spec.field not in ("tiers", "includes"):
+def _inherited_members(book: RateBook, region_id: str, year: int, spec: KeySpec) -> list[tuple[str, str]]:
+    """The resolved tier amounts or includes of a category, or the parts of its base x rate x
+    months amount, as (key, literal) pairs."""
+    if spec.section != "category" or spec.field not in ("tiers", "includes", "individual"):
         return []
     schedule = book.schedule(region_id, year)
     for cat in schedule.categories:
-        if cat.id == spec.ident:
-            values = cat.tier_amounts if spec.field == "tiers" else cat.includes
-            return [(k, exact_text(v)) for k, v in values.items()]
+        if cat.id != spec.ident:
+            continue
+        if spec.field == "individual":
+            formula = formula_of(book, cat)
+            if formula is None:
+                return []
+            rate = toml_string(f"{exact_text(formula.rate * 100)}%")
+            return [("base", exact_text(formula.base)), ("rate", rate), ("months", str(formula.months))]
+        values = cat.tier_amounts if spec.field == "tiers" else cat.includes
+        return [(k, exact_text(v)) for k, v in values.items()]
     return []

@@ -180,11 +180,7 @@ def set_member(table: Table, name: str, member: str, literal: str | None) -> Non
         # A new member goes before the first one that comes later in the usual order.
         rank = _MEMBER_ORDER.index(member) if member in _MEMBER_ORDER else len(_MEMBER_ORDER)
         position = next(
-            (
-                i
-                for i, k in enumerate(keys)
-                if k in _MEMBER_ORDER and _MEMBER_ORDER.index(k) > rank
-            ),
+            (i for i, k in enumerate(keys) if k in _MEMBER_ORDER and _MEMBER_ORDER.index(k) > rank),
             len(pairs),
         )
         pairs.insert(position, (member, literal))

@@ -86,6 +86,8 @@ Rules (``rule`` id, severity, what it catches):
     a city or county entry that sets values, all equal to its parent's for that year (an
     entry that applies the parent's standard needs only ``coverage``, ``policy`` and
     ``source``).
+``change-band``, ``subsidy-minimum``, ``province-band``, ``policy-same-year``, ``window-inside`` (warning)
+    plausibility: the rules and their bands are in :mod:`.plausibility` and ``rates/README.md``.
 
 Problems point at the line and column of the key in the file
 (:func:`~premium_calc.ratefiles.keypaths.position_of`). Nothing here prints.
@@ -116,6 +118,7 @@ from ..ratefiles.reading import (
     load_rate_file,
 )
 from .file_rules import check_entry, check_sources, check_years
+from .plausibility import check_plausibility
 from .problems import FileCheck, Problem
 from .reach import check_reach
 from .resolved_rules import check_amounts, check_chain, check_redundant, check_tiers
@@ -447,6 +450,7 @@ def check_file(check: FileCheck) -> list[Problem]:
         check_amounts(check, index, schedule)
         check_reach(check, index, schedule)
         check_redundant(check, book, region, index, entry, schedule)
+    check_plausibility(check, book, region)
     return check.problems
 
 
