@@ -163,6 +163,9 @@ def test_every_shipped_file_round_trips_untouched_bytes(tmp_path: Path) -> None:
         assert [line.split("=")[0].strip() for line in removed] == ["subsidy", *follows], region_id
         assert [line.split("=")[0].strip() for line in added] == ["subsidy", "subsidy_source", *follows]
         assert added[0].startswith("subsidy = 9999")
+        lines = result.new_text.splitlines()
+        at = lines.index(added[0].rstrip("\n"))
+        assert lines[at + 1].startswith("subsidy_source = "), region_id  # right after its value
         late = [line for line in added if line.startswith("late")]
         if late:
             schedule = book.schedule(region_id, entry.coverage)

@@ -193,12 +193,21 @@ def set_after(table: Table, after: str, name: str, item: Item) -> None:
         table[name] = item
         return
     container = getattr(table, "value", None)
-    insert_after = getattr(container, "_insert_after", None)
-    if insert_after is not None and after in table:
+    if after in table and container is not None:
+        # tomlkit has no public "insert after": its containers did (_insert_after, up to 0.15.2),
+        # and insert at a body index (_insert_at, all versions).
+        insert_after = getattr(container, "_insert_after", None)
+        insert_at = getattr(container, "_insert_at", None)
+        body = getattr(container, "body", [])
+        at = next((i for i, (k, _) in enumerate(body) if k is not None and k.key == after), None)
         try:
-            insert_after(after, name, item)
-            return
-        except Exception:  # pragma: no cover - tomlkit internals changed: fall back
+            if insert_after is not None:
+                insert_after(after, name, item)
+                return
+            if insert_at is not None and at is not None:
+                insert_at(at + 1, name, item)
+                return
+        except Exception:  # pragma: no cover - tomlkit internals changed: fall back to the end
             pass
     table[name] = item
 
