@@ -20,6 +20,12 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .analyses.comparison import compare_all as compare_all
+    from .analyses.comparison import compare_regions as compare_regions
+    from .analyses.comparison_model import Comparison as Comparison
+    from .analyses.history import by_policy_year as by_policy_year
+    from .analyses.history import household_series as household_series
+    from .analyses.history import premium_series as premium_series
     from .analyses.population.columns import Population as Population
     from .analyses.population.columns import from_columns as from_columns
     from .analyses.population.pricing import PopulationResult as PopulationResult
@@ -27,6 +33,10 @@ if TYPE_CHECKING:
     from .analyses.population.run import run_population as run_population
     from .analyses.population.summary import PopulationSummary as PopulationSummary
     from .analyses.population.synthetic import synthetic_population as synthetic_population
+    from .analyses.series import History as History
+    from .analyses.series import HouseholdHistory as HouseholdHistory
+    from .analyses.sweep import SweepResult as SweepResult
+    from .analyses.sweep import income_sweep as income_sweep
     from .analyses.worth import Stay as Stay
     from .analyses.worth import WorthResult as WorthResult
     from .analyses.worth import assess_worth as assess_worth
@@ -162,6 +172,10 @@ if TYPE_CHECKING:
     from .ratefiles.reading import (
         data_version as data_version,
     )
+    from .render.charts import ChartResult as ChartResult
+    from .render.charts import plot_comparison as plot_comparison
+    from .render.charts import plot_history as plot_history
+    from .render.sweep_chart import plot_sweep as plot_sweep
 
 _EXPORTS: dict[str, str] = {
     # rate book
@@ -207,6 +221,21 @@ _EXPORTS: dict[str, str] = {
     "parse_stay": "analyses.worth",
     "Stay": "analyses.worth",
     "WorthResult": "analyses.worth",
+    # history, comparison, income sweeps and their charts (issue 13)
+    "premium_series": "analyses.history",
+    "household_series": "analyses.history",
+    "by_policy_year": "analyses.history",
+    "History": "analyses.series",
+    "HouseholdHistory": "analyses.series",
+    "compare_regions": "analyses.comparison",
+    "compare_all": "analyses.comparison",
+    "Comparison": "analyses.comparison_model",
+    "income_sweep": "analyses.sweep",
+    "SweepResult": "analyses.sweep",
+    "plot_history": "render.charts",
+    "plot_comparison": "render.charts",
+    "ChartResult": "render.charts",
+    "plot_sweep": "render.sweep_chart",
     # income statistics
     "IncomeStats": "ratebook.income",
     "IncomeFigure": "ratebook.income",

@@ -20,6 +20,15 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["LANG"] = "C.UTF-8"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _rate_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The rate cache in a temporary directory, never the developer's (subprocesses inherit it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PREMIUM_CALC_CACHE_DIR", str(tmp_path_factory.mktemp("rate-cache")))
+        patch.delenv("PREMIUM_CALC_NO_CACHE", raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _no_user_rate_dirs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests see the bundled rates only, whatever the developer's environment says."""

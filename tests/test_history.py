@@ -183,9 +183,7 @@ def test_whole_span_splits_at_the_measure_change(book: RateBook) -> None:
     assert r2015.premium_index == D("900.00")
     # 2027: the amount is `missing` in cn.toml: shown as a row, with the reason
     r2027 = row(h, 2027)
-    assert r2027.premium is None and "No 2026 national individual standard" in (
-        r2027.premium_missing or ""
-    )
+    assert r2027.premium is None and "No 2026 national individual standard" in (r2027.premium_missing or "")
     assert r2027.subsidy == D(724)
     assert s.missing_premium_years == [2027]
     assert any("NCMS" in n for n in h.notes)
@@ -360,12 +358,33 @@ def test_cli_history_json_keys() -> None:
     code, out, _ = run("history", "--region", "cn", "--from", "2015", "--to", "2025", "--json")
     assert code == 0
     data = json.loads(out)
-    for key in ("coverage_year", "premium", "subsidy", "income", "income_measure", "burden_ratio",
-                "premium_index", "income_index", "income_year", "yoy_premium", "yoy_income",
-                "confidence", "income_confidence"):
+    for key in (
+        "coverage_year",
+        "premium",
+        "subsidy",
+        "income",
+        "income_measure",
+        "burden_ratio",
+        "premium_index",
+        "income_index",
+        "income_year",
+        "yoy_premium",
+        "yoy_income",
+        "confidence",
+        "income_confidence",
+    ):
         assert key in data["rows"][0]
-    for key in ("premium_multiple", "income_multiple", "premium_cagr", "income_cagr",
-                "peak_burden_year", "gap_pp_per_year", "series_break", "breaks", "segments"):
+    for key in (
+        "premium_multiple",
+        "income_multiple",
+        "premium_cagr",
+        "income_cagr",
+        "peak_burden_year",
+        "gap_pp_per_year",
+        "series_break",
+        "breaks",
+        "segments",
+    ):
         assert key in data["summary"]
     assert data["summary"]["premium_cagr"] == "0.1609"
     assert data["rows"][-1]["premium_index"] == "444.44"
@@ -385,13 +404,10 @@ def test_cli_history_csv() -> None:
 
 
 def test_cli_household_flags_and_presets() -> None:
-    code, out, _ = run(
-        "history", "-m", "50", "--income", "3500", "--from", "2025", "--to", "2025", "--json"
-    )
+    code, out, _ = run("history", "-m", "50", "--income", "3500", "--from", "2025", "--to", "2025", "--json")
     assert code == 0
     assert json.loads(out)["rows"][0]["burden_ratio"] == "0.1143"  # 400 / 3500
-    code, out, _ = run("history", "--preset", "rural-family-q1", "--from", "2024", "--to", "2024",
-                       "--json")
+    code, out, _ = run("history", "--preset", "rural-family-q1", "--from", "2024", "--to", "2024", "--json")
     assert code == 0
     data = json.loads(out)
     assert data["statistic"] == "q1" and data["rows"][0]["burden_ratio"] == "0.0412"
@@ -417,13 +433,15 @@ def test_cli_household_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
         (["--from", "1990", "--to", "1995"], "cn has no rates for coverage years 1990-1995"),
         (["--from", "2020", "--to", "2010"], "the span 2020-2010 is empty"),
         (["-r", "cn/guangdong"], "has no coverage years of its own"),
-        (["--income", "mode"], "unknown income statistic 'mode'"),
-        (["--income", "rural-q1"], "rural disposable-income quintiles are not in the data"),
+        (["--income-stat", "mode"], "unknown income statistic 'mode'"),
+        (["--income-stat", "rural-q1"], "rural disposable-income quintiles are not in the data"),
+        (["--income", "q1"], "for a statistic write --income-stat q1"),
         (["--income", "3500"], "a yuan amount needs a household"),
         (["--category", "farmer"], "no category 'farmer'"),
         (["--preset", "nobody"], "unknown preset 'nobody'"),
         (["--preset", "farmer-3500", "-m", "40"], "give one of --member, --household or --preset"),
-        (["--plot", "chart.pdf"], "unsupported chart format '.pdf'"),
+        (["--plot", "chart.docx"], "unsupported chart format '.docx'"),
+        (["--by", "fiscal-year"], "unknown view 'fiscal-year'"),
         (["-r", "atlantis"], "unknown region 'atlantis'"),
         (["-m", "40", "--income", "-1"], "is negative"),
     ],

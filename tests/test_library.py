@@ -69,6 +69,10 @@ PUBLIC = [
     "BenefitBook", "BenefitRules", "Stay", "WorthResult", "assess_worth", "parse_stay",
     # benefit files: their JSON Schema
     "benefit_file_json_schema",
+    # history, comparison, income sweeps and their charts (issue 13)
+    "ChartResult", "Comparison", "History", "HouseholdHistory", "SweepResult", "by_policy_year",
+    "compare_all", "compare_regions", "household_series", "income_sweep", "plot_comparison",
+    "plot_history", "plot_sweep", "premium_series",
 ]
 
 

@@ -60,6 +60,28 @@ once, half-up, where it is produced:
 
 Multiples and CAGRs of premium and income are compared over the same years: the first and
 last rows of a segment that have both a premium and an income.
+
+**The chained income index** (``chain_income=True``, opt-in). Across the 2013 break the two
+measures are linked at the overlap year that has both (income year 2014: rural net 9892,
+disposable 10489): incomes after the link are converted to the earlier measure by
+x 9892 / 10489, the index is the converted value / the first income x 100, and
+``summary.chained`` compares premium and chained income over the whole span (national
+2004->2026: premium 10 -> 400, x40; income (9892 / 2622.2) x (24456 / 10489) = x8.7957).
+A statistical link, not a measured series: every row whose value was converted has
+``income_chained``, and ``summary.chained.note`` says so. Segments and breaks are unchanged.
+
+**Marks.** ``subsidy_at_least``: the subsidy is the national figure a region inherits (a
+minimum, shown ``≥``); the individual share is then an upper bound. ``components``: add-ons
+(long-term care) collected inside the premium; ``medical_premium`` is the premium without them.
+``premium_low_confidence`` / ``income_low_confidence``: the ``†`` of each figure.
+
+**Funding and enrolment.** ``individual_share`` = medical premium / (medical premium + subsidy),
+to 4 decimals (national 2026: 400 / (400 + 700) = 0.3636). ``enrolment``: people enrolled at the
+end of the coverage year, national series only (``rates/stats/enrollment/``), with its source;
+the notes give the NHSA caveat on duplicates removed in 2022-2023.
+
+**Views.** Rows are keyed by coverage year; :func:`by_policy_year` keys them by the policy
+(notice) year N whose premiums are for coverage year N + 1, as notices and the press cite years.
 """
 
 from __future__ import annotations
@@ -67,6 +89,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from ..errors import (
     DataMissingError,
@@ -74,22 +97,27 @@ from ..errors import (
     UnknownCategoryError,
 )
 from ..household.members import Household, Spec
-from ..household.premium import calculate
+from ..household.premium import MemberPremium, calculate
 from ..household.rules import check_tier
 from ..messages import Note
 from ..ratebook.book import RateBook
+from ..ratebook.enrollment import EnrollmentStats
 from ..ratebook.income import (
     IncomeFigure,
     IncomeStats,
     check_statistic,
     statistic_name,
 )
+from ..ratebook.schedule import Origin
 from ..ratefiles.model import prose_note
 from ..units import half_up
+from .enrolment import attach_enrolment
 from .growth import INDEX_PLACES, index
 from .reference import category_for, category_rule
 from .segments import RawRow, assemble, attach_income, income_notes, scheme_notes
 from .series import History, HouseholdHistory, Segment
+
+H = TypeVar("H", bound=History)
 
 
 def _income_figures(
@@ -112,9 +140,7 @@ def _income_figures(
     return best
 
 
-def _income_candidates(
-    book: RateBook, schedule_chain: Sequence[str], income_region: str | None
-) -> list[str]:
+def _income_candidates(book: RateBook, schedule_chain: Sequence[str], income_region: str | None) -> list[str]:
     """``income_region`` if given, else the rate region and its ancestors, nearest first."""
     if income_region is not None:
         return [book.find(income_region)]
@@ -125,9 +151,7 @@ def _years_in_span(book: RateBook, region_id: str, start: int | None, end: int |
     if start is not None and end is not None and start > end:
         raise NoDataInSpanError(region_id, start, end, book.years(region_id))
     own = book.years(region_id)
-    years = [
-        y for y in own if (start is None or y >= start) and (end is None or y <= end)
-    ]
+    years = [y for y in own if (start is None or y >= start) and (end is None or y <= end)]
     if not years:
         raise NoDataInSpanError(region_id, start, end, own)
     return years
@@ -143,9 +167,15 @@ def premium_series(
     statistic: str = "rural",
     stats: IncomeStats | None = None,
     income_region: str | None = None,
+    chain_income: bool = False,
+    enrolment: EnrollmentStats | None = None,
 ) -> History:
     """What one member of a category pays in each of the region's coverage years, against
-    the per-capita income statistic of the year it is paid in (coverage year - 1)."""
+    the per-capita income statistic of the year it is paid in (coverage year - 1).
+
+    ``chain_income``: add the chained income index across income-measure breaks (a statistical
+    link, flagged on every row it touches). ``enrolment``: the enrolment counts (default: those
+    of the book's rate directories); shown for ``cn`` only."""
     region_id = book.find(region)
     income_stats = stats if stats is not None else book.income_stats()
     statistic = check_statistic(statistic, income_stats)
@@ -169,6 +199,8 @@ def premium_series(
         seen_category = True
         raw.category, raw.category_name = found.id, found.name
         raw.subsidy = found.subsidy
+        raw.subsidy_at_least = _inherited_national(schedule.region, found.subsidy_origin)
+        raw.components = dict(found.includes)
         raw.confidence = found.amount_origin.source.confidence
         raw.premium_source = found.amount_origin.source
         raw.premium_region = found.amount_origin.region
@@ -185,11 +217,12 @@ def premium_series(
         raise UnknownCategoryError(region_id, category, known)
 
     candidates = _income_candidates(book, chain, income_region)
-    inc_region, figures = _income_figures(
-        income_stats, statistic, candidates, [y - 1 for y in years]
-    )
+    inc_region, figures = _income_figures(income_stats, statistic, candidates, [y - 1 for y in years])
     attach_income(raws, figures, inc_region, statistic)
-    rows, summary, sources = assemble(raws, stats=income_stats, statistic=statistic)
+    enrol_notes = attach_enrolment(raws, region_id, enrolment or EnrollmentStats(book.dirs))
+    rows, summary, sources = assemble(
+        raws, stats=income_stats, statistic=statistic, chain_income=chain_income
+    )
     leaf = book.region(region_id)
     return History(
         kind="category",
@@ -205,7 +238,8 @@ def premium_series(
         rows=rows,
         summary=summary,
         sources=sources.refs(),
-        notes=income_notes(statistic, inc_region, region_id, figures) + scheme_notes(raws),
+        notes=income_notes(statistic, inc_region, region_id, figures) + scheme_notes(raws) + enrol_notes,
+        chain_income=chain_income,
     )
 
 
@@ -221,6 +255,8 @@ def household_series(
     income_region: str | None = None,
     tier: str | None = None,
     description: str | None = None,
+    chain_income: bool = False,
+    enrolment: EnrollmentStats | None = None,
 ) -> HouseholdHistory:
     """The same household priced under every coverage year's rules, with its burden.
 
@@ -228,6 +264,8 @@ def household_series(
     each year's rules); members given by birth date age with the years. The income is the
     household's own (the same nominal amount every year) or, without one, the statistic of
     income year Y-1 times the household size (as :func:`premium_calc.household.burden.assess`).
+    ``chain_income`` and ``enrolment`` as in :func:`premium_series`; the individual share is the
+    household's gross premium (before assistance, without add-ons) against its subsidy.
     """
     region_id = book.find(region)
     income_stats = stats if stats is not None else book.income_stats()
@@ -259,6 +297,8 @@ def household_series(
         raw.gross = result.total_gross
         raw.assistance = result.total_assistance
         raw.subsidy = result.total_subsidy
+        raw.subsidy_at_least = result.subsidy_is_national_minimum
+        raw.components = _household_components(result.resident_members)
         raw.confidence = result.confidence
         raw.premium_source = schedule.source
         raw.premium_region = schedule.categories[0].amount_origin.region
@@ -275,16 +315,17 @@ def household_series(
         notes.append(Note("note.own_income_every_year", income=own))
     else:
         candidates = _income_candidates(book, chain, income_region)
-        inc_region, figures = _income_figures(
-            income_stats, statistic, candidates, [y - 1 for y in years]
-        )
+        inc_region, figures = _income_figures(income_stats, statistic, candidates, [y - 1 for y in years])
         attach_income(raws, figures, inc_region, statistic, size=household.size)
         notes += income_notes(statistic, inc_region, region_id, figures)
         notes.append(Note("note.statistic_times_size", size=household.size))
     if any(m.birth_date is None for m in household.members) and len(years) > 1:
         notes.append(Note("note.ages_fixed"))
     notes += scheme_notes(raws)
-    rows, summary, sources = assemble(raws, stats=income_stats, statistic=statistic)
+    notes += attach_enrolment(raws, region_id, enrolment or EnrollmentStats(book.dirs))
+    rows, summary, sources = assemble(
+        raws, stats=income_stats, statistic=statistic, chain_income=chain_income
+    )
     leaf = book.region(region_id)
     return HouseholdHistory(
         kind="household",
@@ -305,7 +346,40 @@ def household_series(
         household_size=household.size,
         income_basis="household" if own is not None else "statistic",
         description=description,
+        chain_income=chain_income,
     )
+
+
+def _inherited_national(region_id: str, origin: Origin | None) -> bool:
+    """A region that sets no subsidy of its own inherits the national figure, a minimum (不低于)
+    (the rule of :func:`premium_calc.household.premium.calculate`)."""
+    return region_id != "cn" and origin is not None and origin.region == "cn"
+
+
+def _household_components(members: Sequence[MemberPremium]) -> dict[str, Decimal]:
+    """The add-ons collected inside the household's premium, summed over its members."""
+    total: dict[str, Decimal] = {}
+    for m in members:
+        if m.status != "resident" or m.gross is None:
+            continue
+        for name, amount in m.components.items():
+            total[name] = total.get(name, Decimal(0)) + amount
+    return total
+
+
+def by_policy_year(history: H) -> H:
+    """The same history keyed by policy (notice) year: the year N of the notice whose premiums
+    are for coverage year N + 1, as notices and the press cite years (the 2024 notice: 400 yuan,
+    for coverage 2025). A row whose rate file gives no policy year gets coverage year - 1, with
+    ``policy_year_inferred``. Nothing else changes: income year, segments and summary stay those
+    of the coverage years (renderers show the policy years)."""
+    rows = [
+        r
+        if r.policy_year is not None
+        else r.model_copy(update={"policy_year": r.coverage_year - 1, "policy_year_inferred": True})
+        for r in history.rows
+    ]
+    return history.model_copy(update={"rows": rows, "view": "policy_year"})
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,23 @@
 """Assembling a history: raw rows -> segments of one income measure and region, breaks, the
-numbered sources, and the summary (multiples, CAGRs, gap, heaviest year) per segment.
+numbered sources, the funding share and enrolment of each year, the chained income index (opt-in)
+and the summary (multiples, CAGRs, gap, heaviest year) per segment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
 from ..household.premium import SourceRef
 from ..messages import Note
+from ..ratebook.enrollment import EnrollmentFigure
 from ..ratebook.income import IncomeFigure, IncomeStats, stat_name
 from ..ratefiles.model import Name, Source
 from .growth import gap_pp, growth, index, ratio
 from .series import LOW_INCOME_CONFIDENCE, HistoryRow, Segment, SeriesBreak, Summary, break_message
-from .summary import compare_growth, peak, summarize
+from .summary import chain_rows, compare_growth, peak, summarize
 
 
 @dataclass
@@ -39,6 +41,9 @@ class RawRow:
     income_confidence: str | None = None
     income_source: Source | None = None
     income_missing: Note | None = None
+    subsidy_at_least: bool = False
+    components: dict[str, Decimal] = field(default_factory=dict)
+    enrolment: EnrollmentFigure | None = None
 
 
 class Sources:
@@ -60,10 +65,17 @@ class Sources:
 
 
 def _break_note(prev: HistoryRow, row: HistoryRow, overlap: tuple[Decimal, Decimal] | None) -> str:
-    return str(break_message(
-        row.coverage_year, row.income_year, prev.income_measure, row.income_measure,
-        prev.income_region, row.income_region, *(overlap or (None, None)),
-    ))
+    return str(
+        break_message(
+            row.coverage_year,
+            row.income_year,
+            prev.income_measure,
+            row.income_measure,
+            prev.income_region,
+            row.income_region,
+            *(overlap or (None, None)),
+        )
+    )
 
 
 def assemble(
@@ -71,14 +83,33 @@ def assemble(
     *,
     stats: IncomeStats | None,
     statistic: str,
+    chain_income: bool = False,
 ) -> tuple[list[HistoryRow], Summary, Sources]:
-    """Rows, summary and numbered sources of a history, from its raw rows."""
+    """Rows, summary and numbered sources of a history, from its raw rows; with
+    ``chain_income`` the chained income index too (see :func:`.summary.chain_rows`)."""
     sources = Sources()
     seg_of, seg_keys = _segment_of(raws)
     rows = _rows(raws, seg_of, sources)
     breaks = _breaks(rows, stats, statistic)
     segments = [_segment(seg, measure, region, rows) for seg, (measure, region) in enumerate(seg_keys)]
-    return rows, summarize(rows, segments, breaks), sources
+    chained = None
+    if chain_income:
+        rows, chained = chain_rows(rows, breaks)
+    return rows, summarize(rows, segments, breaks, chained), sources
+
+
+def _medical(raw: RawRow) -> Decimal | None:
+    """The gross premium without the add-ons collected with it (long-term care ...)."""
+    if raw.gross is None:
+        return None
+    return raw.gross - sum(raw.components.values(), Decimal(0))
+
+
+def _share(medical: Decimal | None, subsidy: Decimal | None) -> Decimal | None:
+    """medical premium / (medical premium + subsidy), to 4 decimals (the burden rule)."""
+    if medical is None or subsidy is None:
+        return None
+    return ratio(medical, medical + subsidy)
 
 
 def _segment_of(raws: Sequence[RawRow]) -> tuple[list[int | None], list[tuple[str | None, str | None]]]:
@@ -116,7 +147,11 @@ def _rows(raws: Sequence[RawRow], seg_of: Sequence[int | None], sources: Sources
             if before is not None and seg is not None and before[1] == seg
             else None
         )
-        low = raw.confidence == "low" or raw.income_confidence in LOW_INCOME_CONFIDENCE
+        low_premium = raw.confidence == "low"
+        low_income = raw.income_confidence in LOW_INCOME_CONFIDENCE
+        medical = _medical(raw)
+        enrol = raw.enrolment
+        enrol_before = before[0].enrolment if before is not None else None
         rows.append(
             HistoryRow(
                 coverage_year=raw.coverage_year,
@@ -144,7 +179,24 @@ def _rows(raws: Sequence[RawRow], seg_of: Sequence[int | None], sources: Sources
                 yoy_premium=yoy_p,
                 yoy_income=yoy_i,
                 segment=seg,
-                low_confidence=low,
+                low_confidence=low_premium or low_income,
+                premium_low_confidence=low_premium,
+                income_low_confidence=low_income,
+                subsidy_at_least=raw.subsidy_at_least and raw.subsidy is not None,
+                components=dict(raw.components),
+                medical_premium=medical,
+                individual_share=_share(medical, raw.subsidy),
+                individual_share_at_most=raw.subsidy_at_least and _share(medical, raw.subsidy) is not None,
+                enrolment=enrol.resident if enrol is not None else None,
+                enrolment_change=(
+                    enrol.resident - enrol_before.resident
+                    if enrol is not None and enrol_before is not None
+                    else None
+                ),
+                enrolment_derived=enrol.derived if enrol is not None else False,
+                enrolment_confidence=enrol.confidence if enrol is not None else None,
+                enrolment_low_confidence=enrol is not None and enrol.confidence == "low",
+                enrolment_source=sources.index(enrol.source) if enrol is not None else None,
             )
         )
         by_year[raw.coverage_year] = (raw, seg)
@@ -229,7 +281,9 @@ def attach_income(
         if figure is None:
             where = income_region or Note("note.any_region_of_chain")
             raw.income_missing = Note(
-                "note.no_statistic_for_year", statistic=stat_name(statistic), year=raw.coverage_year - 1,
+                "note.no_statistic_for_year",
+                statistic=stat_name(statistic),
+                year=raw.coverage_year - 1,
                 where=where,
             )
             continue
@@ -262,8 +316,12 @@ def income_notes(
         found = sum(1 for f in figures.values() if f is not None)
         notes.append(
             Note(
-                "note.income_region_used", statistic=stat_name(statistic), income_region=income_region,
-                found=found, years=len(figures), region=region_id,
+                "note.income_region_used",
+                statistic=stat_name(statistic),
+                income_region=income_region,
+                found=found,
+                years=len(figures),
+                region=region_id,
             )
         )
     if statistic.startswith("q"):

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 from .._version import __version__
 from ..messages import tr
+from .helpformat import readable_metavars
 from .language import LANG, environment_language, normalise
 
+readable_metavars()  # --region PLACE, --rates-dir DIR: not typer's <str>, <list[Path]>
 if LANG == "zh":
     from .helpformat import install
 
@@ -28,10 +30,8 @@ if LANG == "zh":
 
 
 def short_help(text: str) -> str | None:
-    """A command's line in the list of commands: click's cut of its help in English (``None``),
-    the first sentence in Chinese (click would cut a text without spaces down to "...")."""
-    if LANG != "zh":
-        return None
+    """A command's line in the list of commands, whole in both languages: the first sentence
+    of its help (click would cut it to "...", a Chinese text without spaces down to nothing)."""
     from .helpformat import first_sentence
 
     return first_sentence(text)
@@ -41,7 +41,7 @@ app = typer.Typer(
     name="premium-calc",
     help=tr("cli.help.app", LANG),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (docs/cli.md)
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -133,11 +133,13 @@ LangOption = Annotated[
     Lang,
     typer.Option(
         "--lang", help=tr("cli.help.lang", LANG), parser=parse_lang, callback=_command_lang,
-        metavar="<zh|en>",
+        metavar="zh|en",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help=tr("cli.help.json", LANG))]
 CsvOption = Annotated[bool, typer.Option("--csv", help=tr("cli.help.csv", LANG))]
+#: ``--out``: the old name of ``-o/--output`` (batch, population), still read, not shown in help.
+OutAlias = Annotated[Path | None, typer.Option("--out", hidden=True, show_default=False)]
 
 
 def _version(value: bool) -> None:
@@ -160,7 +162,7 @@ def _root(
         Lang | None,
         typer.Option(
             "--lang", help=tr("cli.help.root_lang", LANG), parser=parse_lang, callback=_root_lang,
-            metavar="<zh|en>", show_default=False,
+            metavar="zh|en", show_default=False,
         ),
     ] = None,
 ) -> None:
@@ -226,13 +228,33 @@ def json_or_csv(json_out: bool, csv_out: bool, lang: str) -> None:
         fail(tr("cli.json_or_csv", lang), lang=lang)
 
 
-def get_book(rates_dir: list[Path] | None) -> RateBook:
+#: Commands whose rate book reads, parses and validates every file, never the rate cache.
+UNCACHED_COMMANDS = frozenset({("rates", "validate")})
+
+
+def get_book(rates_dir: list[Path] | None, *, cache: bool | None = None) -> RateBook:
+    """The rate book of a command (``cache``: whether it may use the rate cache; by default
+    yes, except for :data:`UNCACHED_COMMANDS`)."""
     from ..ratebook.book import RateBook
     from ..render.custom_rates import watch
 
-    book = RateBook(rates_dir or ())
+    if cache is None:
+        cache = _running_command() not in UNCACHED_COMMANDS
+    book = RateBook(rates_dir or (), cache=cache)
     watch(book)  # results computed with it name the user's own rate files they use
     return book
+
+
+def _running_command() -> tuple[str, ...]:
+    """The names of the running command and its group (``("rates", "validate")``)."""
+    from .helpformat import click_module
+
+    ctx = click_module("globals").get_current_context(silent=True)
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:  # the root's name is the program's
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    return tuple(names)
 
 
 def console() -> Any:

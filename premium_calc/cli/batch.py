@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 
 from ..messages import tr
-from ._common import RatesDirOption, app, current_language, fail, get_book, short_help, user_errors
+from ._common import (
+    DEFAULT_LANG,
+    LangOption,
+    OutAlias,
+    RatesDirOption,
+    app,
+    fail,
+    get_book,
+    json_or_csv,
+    short_help,
+    user_errors,
+)
 from .language import LANG
 
 BATCH_HELP = tr("cli.help.batch", LANG)
@@ -19,16 +30,12 @@ BATCH_HELP = tr("cli.help.batch", LANG)
 def batch(
     file: Annotated[Path, typer.Argument(help=tr("cli.help.batch.file", LANG))],
     region: Annotated[str, typer.Option("--region", "-r", help=tr("cli.help.batch.region", LANG))],
-    year: Annotated[
-        int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))
-    ] = None,
-    paid_in: Annotated[
-        int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))
-    ] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))] = None,
+    paid_in: Annotated[int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))] = None,
     tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.batch.tier", LANG))] = None,
     late: Annotated[bool, typer.Option("--late", help=tr("cli.help.batch.late", LANG))] = False,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help=tr("cli.help.batch.out", LANG))
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help=tr("cli.help.batch.out", LANG))
     ] = None,
     encoding: Annotated[
         str | None, typer.Option("--encoding", help=tr("cli.help.population.encoding", LANG))
@@ -37,8 +44,15 @@ def batch(
     rejects: Annotated[
         Path | None, typer.Option("--rejects", help=tr("cli.help.batch.rejects", LANG))
     ] = None,
+    lang: LangOption = DEFAULT_LANG,
+    json_out: Annotated[bool, typer.Option("--json", help=tr("cli.help.batch.json", LANG))] = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help=tr("cli.help.batch.csv", LANG))] = False,
     rates_dir: RatesDirOption = None,
+    out: OutAlias = None,
 ) -> None:
+    """``--csv`` is the default (one row per household, on stdout or to ``--output``);
+    ``--json`` prints the run as JSON instead: its rows (unless ``--output`` has them), the
+    count, the rows left out and the notes."""
     import sys
 
     from rich.progress import Progress
@@ -50,10 +64,11 @@ def batch(
     from ..render.machine import to_csv
     from .calc import chosen_year
 
-    lang = current_language()
+    json_or_csv(json_out, csv_out, lang)
+    output = output if output is not None else out
     if on_error not in ("skip", "stop"):
         fail(tr("cli.on_error_value", lang, value=on_error[:40]), lang=lang)
-    for target in (out, rejects):
+    for target in (output, rejects):
         if target is not None and file.exists() and target.exists() and target.samefile(file):
             fail(tr("cli.out_is_input", lang, path=target), lang=lang)
     coverage, year_note = chosen_year(year, paid_in)
@@ -66,7 +81,7 @@ def batch(
             typer.echo(say(note, lang), err=True)
     size = file.stat().st_size if file.is_file() else 0
     with Progress(transient=True, console=None, disable=size < 2_000_000 or not sys.stderr.isatty()) as bar:
-        task = bar.add_task(tr("cli.progress.reading_members", current_language()), total=None)
+        task = bar.add_task(tr("cli.progress.reading_members", lang), total=None)
         survey = read_survey_csv(
             str(file),
             schedule.coverage_year,
@@ -76,10 +91,12 @@ def batch(
             on_error=on_error,
         )
     rows = household_rows(
-        survey, price_batch(schedule, survey.table, tier=tier), standard=schedule.standard_from,
+        survey,
+        price_batch(schedule, survey.table, tier=tier),
+        standard=schedule.standard_from,
         at_least=schedule.national_fallback,
     )
-    text = to_csv(rows)
+    text = to_csv(rows) if output is not None or not json_out else ""
     if survey.rejected:
         typer.echo(tr("cli.rows_rejected", lang, count=len(survey.rejected), path=file), err=True)
         for _line, note in survey.rejected[:5]:
@@ -93,11 +110,28 @@ def batch(
             sheet.writerow(["file", "line", "reason"])
             sheet.writerows([str(file), line, note.text(lang)] for line, note in survey.rejected)
             _write_whole(rejects, table.getvalue(), lang)
-    if out is None:
+    if output is not None:
+        _write_whole(output, text, lang)
+        typer.echo(tr("cli.households_written", lang, count=len(rows), path=output), err=True)
+    if json_out:
+        from ._common import echo_json
+
+        notes = [note for note in [year_note, *schedule.notes] if note is not None]
+        echo_json(
+            {
+                "file": str(file),
+                "region": schedule.region,
+                "standard_from": schedule.standard_from,
+                "coverage_year": schedule.coverage_year,
+                "households": len(rows),
+                "output": None if output is None else str(output),
+                "rows": None if output is not None else rows,
+                "rejected": [{"line": line, "reason": note} for line, note in survey.rejected],
+                "notes": notes,
+            }
+        )
+    elif output is None:
         typer.echo(text, nl=False)
-    else:
-        _write_whole(out, text, lang)
-        typer.echo(tr("cli.households_written", lang, count=len(rows), path=out), err=True)
 
 
 def _write_whole(path: Path, text: str, lang: str) -> None:

@@ -22,6 +22,7 @@ from ._common import (
     fail,
     get_book,
     household_from_options,
+    json_or_csv,
     short_help,
     user_errors,
 )
@@ -91,21 +92,37 @@ def household_and_place(
     year: int | None,
     paid_in: int | None,
     lang: str,
+    preset: str | None = None,
 ) -> tuple[Household, HouseholdFile | None, str, int, Note | None]:
-    """What ``calc`` and ``worth`` read from their options: the household (``--member`` or
-    ``--household``, exactly one), its file, the region and coverage year (the options, else
-    the file's, else the year in force) and the note on the year chosen."""
-    if household is not None and member:
-        fail(tr("cli.member_or_household", lang), lang=lang)
-    if household is None and not member:
+    """What ``calc`` and ``worth`` read from their options: the household (``--member``,
+    ``--household`` or ``--preset``, exactly one), its file, the region and coverage year (the
+    options, else the file's, else the year in force) and the note on the year chosen."""
+    given = [x for x in (member, household, preset) if x]
+    if len(given) > 1:
+        fail(tr("cli.member_household_or_preset", lang), lang=lang)
+    if not given:
         fail(tr("cli.no_household", lang), lang=lang)
-    hh, spec = household_from_options(member, household, income)
+    hh, spec = household_from_options(member, household, income, preset=preset)
     region = region or (spec.region if spec is not None else None)
     year = year if year is not None else (spec.year if spec is not None else None)
     if region is None:
         fail(tr("cli.no_region", lang), lang=lang)
     covered, year_note = chosen_year(year, paid_in)
     return hh, spec, region, covered, year_note
+
+
+PresetOption = Annotated[
+    str | None, typer.Option("--preset", "-p", help=tr("cli.help.history.preset", LANG))
+]
+
+
+def preset_statistic(preset: str | None) -> str:
+    """The income statistic a preset household is measured against (``rural`` by default)."""
+    if preset is None:
+        return "rural"
+    from ..presets import get_preset
+
+    return get_preset(preset).statistic or "rural"
 
 
 @app.command(help=CALC_HELP, short_help=short_help(CALC_HELP))
@@ -128,12 +145,13 @@ def calc(
         str | None,
         typer.Option("--income", "-i", help=tr("cli.help.calc.income", LANG)),
     ] = None,
+    preset: PresetOption = None,
     tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.calc.tier", LANG))] = None,
     late: Annotated[bool, typer.Option("--late", help=tr("cli.help.calc.late", LANG))] = False,
     statistic: Annotated[
-        str,
-        typer.Option("--income-stat", help=tr("cli.help.calc.income_stat", LANG)),
-    ] = "rural",
+        str | None,
+        typer.Option("--income-stat", help=tr("cli.help.calc.income_stat", LANG), show_default=False),
+    ] = None,
     thresholds: Annotated[
         str | None, typer.Option("--thresholds", help=tr("cli.help.calc.thresholds", LANG))
     ] = None,
@@ -145,9 +163,11 @@ def calc(
 ) -> None:
     from ..household.burden import assess
 
+    json_or_csv(json_out, csv_out, lang)
     hh, spec, region, year, year_note = household_and_place(
-        member, household, income, region, year, paid_in, lang
+        member, household, income, region, year, paid_in, lang, preset
     )
+    statistic = statistic or preset_statistic(preset)
     spec_tier = spec.tier if spec is not None else None
     book = get_book(rates_dir)
     result = assess(
@@ -184,7 +204,6 @@ def regions(
     rates_dir: RatesDirOption = None,
 ) -> None:
     from ..render.regions import region_rows, regions_table
-    from ._common import json_or_csv
 
     json_or_csv(json_out, csv_out, lang)
     book = get_book(rates_dir)

@@ -8,7 +8,11 @@ points that ``_`` at the catalog (keys ``cli.click.*``) and sets the help format
 wraps Chinese text by its width on screen (a Chinese character takes two columns and a line may
 break between two of them; click counts characters and breaks only at spaces).
 
-:func:`install` is called only for Chinese; English help is click's, untouched.
+:func:`install` is called only for Chinese; English help is click's words, untouched.
+
+In both languages :func:`readable_metavars` names option values by what they are
+(``--region PLACE``, ``--year YEAR``, ``--rates-dir DIR``) instead of typer's Python types
+(``<str>``, ``<int>``, ``<list[Path]>``): one vocabulary across commands, see ``docs/cli.md``.
 """
 
 from __future__ import annotations
@@ -43,6 +47,12 @@ CLICK_TEXTS: dict[str, str] = {
     "Missing parameter": "cli.click.missing_parameter",
     "Invalid value for {param_hint}: {message}": "cli.click.invalid_value",
     "Aborted!": "cli.click.aborted",
+    # typer's shell completion options (help texts of the root command)
+    "Install completion for the current shell.": "cli.click.install_completion",
+    "Show completion for the current shell, to copy it or customize the installation.": (
+        "cli.click.show_completion"
+    ),
+    "repeatable": "cli.click.repeatable",
 }
 
 #: The modules of click that look their words up through ``_``.
@@ -81,6 +91,125 @@ def install(lang: str) -> None:
             module._ = gettext  # type: ignore[attr-defined]
     base = click_module("formatting").HelpFormatter
     click_module("core").Context.formatter_class = cell_width_formatter(base, gettext)
+
+
+# --- value names in help ---------------------------------------------------------------
+
+#: The value name of every option that has no ``metavar=`` of its own, by its long name: the
+#: same option shows the same name in every command. An option not listed here is named by
+#: its type (:func:`metavar_of`).
+METAVARS: dict[str, str] = {
+    "--region": "PLACE",
+    "--income-region": "PLACE",
+    "--synthetic": "PLACE",
+    "--year": "YEAR",
+    "--paid-in": "YEAR",
+    "--from": "YEAR",
+    "--to": "YEAR",
+    "--years": "YEARS",
+    "--member": "AGE[:FLAG,...]",
+    "--household": "FILE",
+    "--preset": "NAME",
+    "--income": "YUAN",
+    "--income-stat": "STAT",
+    "--tier": "TIER",
+    "--category": "CATEGORY",
+    "--level": "LEVEL",
+    "--thresholds": "SHARE,...",
+    "--rates-dir": "DIR",
+    "--output": "FILE",
+    "--out": "FILE",
+    "--rejects": "FILE",
+    "--plot": "FILE",
+    "--encoding": "ENCODING",
+    "--on-error": "skip|stop",
+    "--engine": "local|dask",
+    "--setting": "rural|urban|all",
+    "--size": "WxH",
+    "--dpi": "DPI",
+    "--households": "N",
+    "--seed": "N",
+    "--min-cell": "N",
+    "--batch-rows": "N",
+    "--source": "URL",
+    "--source-title": "TITLE",
+    "--confidence": "high|medium|low",
+    "--bump": "KEY=CHANGE",
+    "--version": "VERSION",
+    "--stay": "YUAN[:LEVEL]",
+    "--skip": "N|all",
+    "--in-scope": "SHARE",
+    "--lang": "zh|en",
+}
+
+#: Value names by type, for options not in :data:`METAVARS` and for arguments.
+_BY_TYPE = {"int": "N", "float": "NUMBER", "Decimal": "NUMBER", "str": "TEXT", "Path": "FILE"}
+
+
+def metavar_of(param: Any, ctx: Any = None) -> str:
+    """The value name ``--help`` shows for an option: its own ``metavar=``, else
+    :data:`METAVARS` by its long name, else its type (a list of X: X; a path: ``DIR`` for an
+    option ending in ``-dir``, else ``FILE``; a choice: ``a|b``)."""
+    if param.metavar is not None:
+        return str(param.metavar)
+    for opt in sorted(param.opts, key=len, reverse=True):
+        if opt in METAVARS:
+            return METAVARS[opt]
+    label = str(param.display_type(ctx)).strip("<>") if hasattr(param, "display_type") else "TEXT"
+    while label.startswith("list[") and label.endswith("]"):
+        label = label[5:-1]
+    if "|" in label:
+        return label
+    if label in ("Path", "path") or "Path" in label:
+        return "DIR" if any(opt.endswith("-dir") for opt in param.opts) else "FILE"
+    return _BY_TYPE.get(label, label.upper())
+
+
+def readable_metavars() -> None:
+    """Let typer's options and arguments show :func:`metavar_of` in ``--help`` (typer 0.2x
+    writes ``<str>``, ``<list[Path]>``), and mark a repeatable option ``[repeatable]``. Older
+    typer (click's own metavars, ``TEXT``) is left as it is."""
+    core = importlib.import_module("typer.core")
+    option, argument = getattr(core, "TyperOption", None), getattr(core, "TyperArgument", None)
+    if option is None or argument is None or not hasattr(option, "display_type_rich"):
+        return
+    if getattr(option, "_premium_calc_metavars", False):
+        return
+    help_record = option.get_help_record
+
+    def display_type_rich(self: Any, ctx: Any) -> str:
+        return metavar_of(self, ctx)
+
+    def get_help_record(self: Any, ctx: Any) -> tuple[str, str] | None:
+        record: tuple[str, str] | None = help_record(self, ctx)
+        if record is None or not self.multiple or self.is_flag or _says_repeat(self.help or ""):
+            return record
+        name, text = record
+        word = translator(_help_language(ctx))("repeatable")
+        if text.endswith("]") and "  [" in text:  # click's "[default: ...; required]"
+            return name, f"{text[:-1]}; {word}]"
+        return name, f"{text}  [{word}]" if text else f"[{word}]"
+
+    def argument_name(self: Any) -> str:
+        return str(self.metavar) if self.metavar is not None else str(self.name).upper()
+
+    option.display_type_rich = display_type_rich
+    option.get_help_record = get_help_record
+    option._premium_calc_metavars = True
+    argument.display_name_raw = property(argument_name)
+    argument.display_type_rich = lambda self, ctx: None
+
+
+def _says_repeat(text: str) -> bool:
+    """Whether an option's help already says it may be given more than once."""
+    return "repeat" in text.lower() or any(word in text for word in ("多次", "重复", "可以写几个"))
+
+
+def _help_language(ctx: Any) -> str:
+    """The language help is written in: the one the CLI chose when it was imported."""
+    from .language import LANG
+
+    return LANG
 
 
 # --- wrapping by width on screen ---------------------------------------------------------
@@ -123,11 +252,10 @@ def _tokens(text: str) -> list[str]:
                 tokens.append(" ")
             glue_next = False
             continue
-        joined = bool(prev) and not prev.isspace() and (
-            glue_next
-            or depth > 0
-            or ch in _CLOSING
-            or (not _wide(ch) and not _wide(prev[-1]))
+        joined = (
+            bool(prev)
+            and not prev.isspace()
+            and (glue_next or depth > 0 or ch in _CLOSING or (not _wide(ch) and not _wide(prev[-1])))
         )
         if joined:
             tokens[-1] = prev + ch
@@ -200,9 +328,7 @@ def cell_width_formatter(base: Any, gettext: Callable[[str], str]) -> Any:
             self.write(wrap(text, self.width, indent, indent, preserve_paragraphs=True))
             self.write("\n")
 
-        def write_dl(
-            self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
-        ) -> None:
+        def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
             rows = list(rows)
             first_width = max((cells(first) for first, _ in rows), default=0)
             first_col = min(first_width, col_max) + col_spacing
@@ -226,20 +352,63 @@ def cell_width_formatter(base: Any, gettext: Callable[[str], str]) -> Any:
     return CellWidthFormatter
 
 
-def first_sentence(text: str) -> str:
-    """The first sentence of a Chinese help text, for the list of commands (click would cut
-    a text without spaces down to "...")."""
-    paragraph = text.split("\n\n", 1)[0].strip()
-    match = re.search(r"[。！？]", paragraph)
-    return paragraph[: match.start()] if match else paragraph
+#: A first sentence up to this many cells is a command's line in the list of commands whole
+#: (two lines at most on 80 columns); a longer one is cut after the last clause that fits in
+#: SHORT_HELP_CELLS (one line).
+WHOLE_SENTENCE_CELLS, SHORT_HELP_CELLS = 100, 64
+
+#: A sentence ends at one of these (English: followed by a space); a clause at one of these.
+_SENTENCE_END = re.compile(r"[。！？]|(?<!e\.g)(?<!i\.e)(?<!etc)[.!?](?=\s|$)")
+_CLAUSE_END = re.compile(r"[，：；]|[,:;](?=\s)")
+
+
+def _pieces(sentence: str) -> list[str]:
+    """A sentence cut after each clause mark outside brackets."""
+    pieces, start, depth = [], 0, 0
+    for i, ch in enumerate(sentence):
+        depth += (ch in "(（[【") - (ch in ")）]】")
+        if depth == 0 and _CLAUSE_END.match(sentence, i):
+            pieces.append(sentence[start : i + 1])
+            start = i + 1
+    pieces.append(sentence[start:])
+    return [piece for piece in pieces if piece.strip()]
+
+
+def first_sentence(text: str, limit: int = SHORT_HELP_CELLS) -> str:
+    """A command's line in the list of commands, whole (click would cut it to "..."; a Chinese
+    text without spaces down to nothing): the first sentence of its help, whole up to
+    :data:`WHOLE_SENTENCE_CELLS`, else cut after the last clause that fits in ``limit`` cells;
+    a question ("Is it worth it?") goes on into the next sentence. Without the full stop."""
+    paragraph = " ".join(text.split("\n\n", 1)[0].split())
+    sentences: list[str] = []
+    start = 0
+    for found in _SENTENCE_END.finditer(paragraph):
+        sentences.append(paragraph[start : found.end()])
+        start = found.end()
+    if paragraph[start:].strip() or not sentences:
+        sentences.append(paragraph[start:])
+    pieces = _pieces(sentences[0])
+    if sentences[0].rstrip().endswith(("?", "？")) and len(sentences) > 1:
+        pieces = [sentences[0], *_pieces(sentences[1])]
+    elif cells(sentences[0].strip()) <= WHOLE_SENTENCE_CELLS:
+        pieces = [sentences[0]]
+    line = pieces[0]
+    for piece in pieces[1:]:
+        if cells((line + piece).strip()) > limit:
+            break
+        line += piece
+    return line.strip().rstrip("。.,:;，：；").strip()
 
 
 __all__ = [
     "CLICK_TEXTS",
+    "METAVARS",
     "cell_width_formatter",
     "cells",
     "click_module",
     "first_sentence",
     "install",
+    "metavar_of",
+    "readable_metavars",
     "wrap",
 ]

@@ -17,12 +17,14 @@ from ._common import (
     DEFAULT_LANG,
     JsonOption,
     LangOption,
+    OutAlias,
     RatesDirOption,
     app,
     console,
     echo_json,
     fail,
     get_book,
+    json_or_csv,
     short_help,
     user_errors,
 )
@@ -84,7 +86,7 @@ def population(
     ] = None,
     synthetic: Annotated[
         str | None,
-        typer.Option("--synthetic", metavar="REGION", help=tr("cli.help.population.synthetic", LANG)),
+        typer.Option("--synthetic", help=tr("cli.help.population.synthetic", LANG)),
     ] = None,
     households: Annotated[
         int, typer.Option("--households", help=tr("cli.help.population.households", LANG))
@@ -103,7 +105,9 @@ def population(
     quintiles: Annotated[
         bool, typer.Option("--quintiles", help=tr("cli.help.population.quintiles", LANG))
     ] = False,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help=tr("cli.help.population.out", LANG))] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help=tr("cli.help.population.out", LANG))
+    ] = None,
     rejects: Annotated[
         Path | None, typer.Option("--rejects", help=tr("cli.help.population.rejects", LANG))
     ] = None,
@@ -116,12 +120,16 @@ def population(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=tr("cli.help.population.quiet", LANG))] = False,
     json_out: JsonOption = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help=tr("cli.help.population.csv", LANG))] = False,
     lang: LangOption = DEFAULT_LANG,
     rates_dir: RatesDirOption = None,
+    out: OutAlias = None,
 ) -> None:
     from ..analyses.population.run import run_population
     from .calc import chosen_year
 
+    json_or_csv(json_out, csv_out, lang.value)
+    output = output if output is not None else out
     if (file is None) == (synthetic is None):
         raise OptionError("FILE", Note("error.population_source"))
     if min_cell < 0:
@@ -148,10 +156,10 @@ def population(
         region = region or model.region
     else:
         assert file is not None
-        for target in (out, rejects):
+        for target in (output, rejects):
             if target is not None and file.exists() and target.exists() and target.samefile(file):
                 raise OptionError(
-                    "--out" if target is out else "--rejects", Note("cli.out_is_input", path=target)
+                    "--output" if target is output else "--rejects", Note("cli.out_is_input", path=target)
                 )
         source = _file_source(file, parse_columns(column), encoding, batch_rows, coverage, region)
         source.keep_rejects = rejects is not None
@@ -164,18 +172,18 @@ def population(
                 book, file, columns=parse_columns(column), region=region, year=coverage, tier=tier,
                 thresholds=limits, min_cell=min_cell, by_region=by_region,
             )  # fmt: skip
-            _show(summary, notes, json_out, lang.value, quintiles)
+            _show(summary, notes, json_out, csv_out, lang.value, quintiles)
             return
 
     import contextlib
 
     with contextlib.ExitStack() as stack:
         writer = None
-        if out is not None:
+        if output is not None:
             from ..analyses.population.output import open_writer
 
-            writer = _Writer(stack.enter_context(open_writer(out)))
-        progress = _progress(quiet or json_out)
+            writer = _Writer(stack.enter_context(open_writer(output)))
+        progress = _progress(quiet or json_out or csv_out)
         bar = stack.enter_context(progress)
         if isinstance(source, _FileSource) and bar is not None:
             source.on_batch = progress.file_batch
@@ -194,9 +202,9 @@ def population(
                 low_memory=low_memory,
             )
         except OSError as exc:  # writing the results (a full disk): the old file is kept
-            fail(tr("cli.cannot_write", lang.value, path=out, reason=exc.strerror or exc), lang=lang.value)
+            fail(tr("cli.cannot_write", lang.value, path=output, reason=exc.strerror or exc), lang=lang.value)
     if writer is not None:
-        typer.echo(tr("cli.households_written", lang.value, count=writer.rows, path=out), err=True)
+        typer.echo(tr("cli.households_written", lang.value, count=writer.rows, path=output), err=True)
     if isinstance(source, _FileSource):
         from ..analyses.population.values import LISTED
 
@@ -216,10 +224,10 @@ def population(
                 fail(tr("cli.cannot_write", lang.value, path=rejects, reason=reason), lang=lang.value)
             count = len(source.skipped_lines()) + len(source.rejected)
             typer.echo(tr("cli.rejects_written", lang.value, count=count, path=rejects), err=True)
-    _show(summary, notes, json_out, lang.value, quintiles)
+    _show(summary, notes, json_out, csv_out, lang.value, quintiles)
 
 
-def _show(summary: Any, notes: list[Any], json_out: bool, lang: str, quintiles: bool) -> None:
+def _show(summary: Any, notes: list[Any], json_out: bool, csv_out: bool, lang: str, quintiles: bool) -> None:
     from ..render.formats import say
     from ..render.population import summary_text
 
@@ -227,9 +235,42 @@ def _show(summary: Any, notes: list[Any], json_out: bool, lang: str, quintiles: 
     if json_out:
         echo_json(summary)
         return
+    if csv_out:
+        from ..render.machine import to_csv
+
+        rows = cell_rows(summary, quintiles=quintiles)
+        typer.echo(to_csv(rows, list(rows[0]) if rows else CELL_COLUMNS), nl=False)
+        return
     out = console()
     for part in summary_text(summary, lang, quintiles=quintiles):
         out.print(say(part, lang) if isinstance(part, str) and not part.startswith("[") else part)
+
+
+#: The first columns of ``population --csv``; then one column per field of a cell
+#: (:class:`~premium_calc.analyses.population.summary.Cell`) and per threshold.
+CELL_COLUMNS = ["region", "year", "kind", "part"]
+
+
+def cell_rows(summary: Any, *, quintiles: bool = False) -> list[dict[str, Any]]:
+    """``population --csv``: one row per group (region and year; ``""`` and 0 for everyone)
+    and cell: the whole group (``kind`` ``all``), each decile (or quintile), the households
+    without a known income (``not_ranked``); the fields of the JSON's cells, exact, and for
+    each threshold the shares above it (``above_5%_households_low`` ...). Notes stay in
+    ``--json`` and the table."""
+    rows: list[dict[str, Any]] = []
+    kind = "quintile" if quintiles else "decile"
+    for group in summary.groups:
+        parts = group.quintiles if quintiles else group.deciles
+        cells = [("all", group.whole), *((kind, c) for c in parts), ("not_ranked", group.not_ranked)]
+        for name, cell in cells:
+            row: dict[str, Any] = {"region": group.region, "year": group.year or "", "kind": name}
+            row.update(cell.model_dump(exclude={"above"}))
+            for share in cell.above:
+                label = f"{(share.threshold * 100).normalize():f}%"
+                for field in ("households_low", "households_high", "people_low", "people_high"):
+                    row[f"above_{label}_{field}"] = getattr(share, field)
+            rows.append(row)
+    return rows
 
 
 class _FileSource:

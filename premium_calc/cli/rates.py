@@ -15,7 +15,6 @@ from ._common import (
     Lang,
     LangOption,
     RatesDirOption,
-    current_language,
     echo_json,
     emit,
     fail,
@@ -220,7 +219,7 @@ def set_cmd(
 def new_year_cmd(
     region: Annotated[str, typer.Argument(help=tr("cli.help.rates.new_year.region", LANG))],
     from_year: Annotated[int, typer.Option("--from", help=tr("cli.help.rates.new_year.from", LANG))],
-    year: Annotated[int, typer.Option("--year", help=tr("cli.help.rates.new_year.year", LANG))],
+    year: Annotated[int, typer.Option("--year", "-y", help=tr("cli.help.rates.new_year.year", LANG))],
     bump: Annotated[
         list[str] | None,
         typer.Option("--bump", help=tr("cli.help.rates.new_year.bump", LANG), show_default=False),
@@ -265,7 +264,11 @@ def schema_cmd(
     benefits: Annotated[
         bool, typer.Option("--benefits", help=tr("cli.help.rates.schema.benefits", LANG))
     ] = False,
+    lang: LangOption = DEFAULT_LANG,
+    json_out: Annotated[bool, typer.Option("--json", help=tr("cli.help.rates.schema.json", LANG))] = False,
 ) -> None:
+    """The schema is JSON: ``--json`` is accepted (as in every command) and changes nothing;
+    ``--lang`` is the language of the messages (a file that cannot be written)."""
     import json
 
     from ..ratefiles.json_schema import benefit_file_schema, rate_file_schema
@@ -278,6 +281,5 @@ def schema_cmd(
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        lang = current_language()
         fail(tr("cli.cannot_write_file", lang, path=output, reason=exc.strerror or exc), lang=lang)
     typer.echo(shown_path(output))

@@ -19,12 +19,12 @@ from ._common import (
     app,
     console,
     echo_json,
-    fail,
     get_book,
+    json_or_csv,
     short_help,
     user_errors,
 )
-from .calc import MEMBER_HELP, household_and_place, share_value
+from .calc import MEMBER_HELP, PresetOption, household_and_place, preset_statistic, share_value
 from .language import LANG
 
 WORTH_HELP = tr("cli.help.worth", LANG)
@@ -73,22 +73,22 @@ def worth(
     income: Annotated[
         str | None, typer.Option("--income", "-i", help=tr("cli.help.calc.income", LANG))
     ] = None,
+    preset: PresetOption = None,
     tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.calc.tier", LANG))] = None,
     statistic: Annotated[
-        str, typer.Option("--income-stat", help=tr("cli.help.calc.income_stat", LANG))
-    ] = "rural",
+        str | None,
+        typer.Option("--income-stat", help=tr("cli.help.calc.income_stat", LANG), show_default=False),
+    ] = None,
     stay: Annotated[
         list[str] | None,
-        typer.Option(
-            "--stay", help=tr("cli.help.worth.stay", LANG), show_default=False, metavar="<yuan[:level]>"
-        ),
+        typer.Option("--stay", help=tr("cli.help.worth.stay", LANG), show_default=False),
     ] = None,
     skip: Annotated[
         list[str] | None,
-        typer.Option("--skip", help=tr("cli.help.worth.skip", LANG), show_default=False, metavar="<n|all>"),
+        typer.Option("--skip", help=tr("cli.help.worth.skip", LANG), show_default=False),
     ] = None,
     in_scope: Annotated[
-        str | None, typer.Option("--in-scope", help=tr("cli.help.worth.in_scope", LANG), metavar="<share>")
+        str | None, typer.Option("--in-scope", help=tr("cli.help.worth.in_scope", LANG))
     ] = None,
     lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
@@ -97,10 +97,9 @@ def worth(
 ) -> None:
     from ..analyses.worth import assess_worth, parse_stay
 
-    if json_out and csv_out:
-        fail(tr("cli.json_or_csv", lang), lang=lang)
+    json_or_csv(json_out, csv_out, lang)
     hh, spec, region, year, year_note = household_and_place(
-        member, household, income, region, year, paid_in, lang
+        member, household, income, region, year, paid_in, lang, preset
     )
     stays = [parse_stay(s) for s in stay] if stay else None
     share = parse_share(in_scope)
@@ -114,7 +113,7 @@ def worth(
         skip=parse_skip(skip, hh.size),
         in_scope_share=share,
         tier=tier or (spec.tier if spec is not None else None),
-        statistic=statistic,
+        statistic=statistic or preset_statistic(preset),
     )
     if year_note is not None:
         result = result.model_copy(update={"notes": [year_note, *result.notes]})

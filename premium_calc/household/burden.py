@@ -12,18 +12,20 @@ Ratios are exact Decimal quotients quantized half-up: the burden ratio to 4 deci
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratebook.income import IncomeFigure, IncomeStats, check_statistic
+from ..ratefiles.model import Name
 from ..units import half_up
 from .members import Household
-from .premium import PremiumResult, calculate
+from .premium import PremiumResult, calculate, construct
 
 #: Default affordability thresholds: premium paid as a share of household income.
 DEFAULT_THRESHOLDS: tuple[Decimal, ...] = (Decimal("0.05"), Decimal("0.10"))
@@ -116,6 +118,9 @@ def measure_burden(
     if statistic is not None:
         expect_type(statistic, IncomeFigure, "statistic", "an IncomeFigure (IncomeStats.figure(...))")
     thresholds = check_thresholds(thresholds)
+    # Built with construct (see premium.calculate): the values have their fields' types;
+    # notes given as text become notes, as validation would make them.
+    notes = [n if isinstance(n, Note) else Note.verbatim(n) for n in notes]
     size = household.size
     residents = len(premium.resident_members)
     paid = premium.total_paid
@@ -124,7 +129,8 @@ def measure_burden(
     per_member = half_up(paid / residents, DAYS_PLACES) if residents and paid is not None else None
     missing = household.members_without_income
     if missing:
-        return Burden(
+        return construct(
+            Burden,
             income=None,
             income_basis="incomplete",
             statistic=None,
@@ -137,7 +143,7 @@ def measure_burden(
             thresholds=[],
             computable=False,
             reason=Note("note.income_incomplete", members=", ".join(map(str, missing))),
-            notes=list(notes),
+            notes=notes,
         )
     if income is None and statistic is not None:
         income = statistic.value * size
@@ -148,7 +154,8 @@ def measure_burden(
     if paid is None and income:
         # What the household pays is only known within bounds: so is its burden.
         high = premium.total_paid_high
-        return Burden(
+        return construct(
+            Burden,
             income=income,
             income_basis=basis,
             statistic=statistic if basis == "statistic" else None,
@@ -163,11 +170,12 @@ def measure_burden(
             thresholds=[],
             computable=False,
             reason=Note("note.burden_paid_unknown"),
-            notes=list(notes),
+            notes=notes,
         )
     if income is None or income == 0 or paid is None:
         reason = Note("note.burden_zero_income") if income == 0 else Note("note.burden_no_income")
-        return Burden(
+        return construct(
+            Burden,
             income=income,
             income_basis=basis,
             statistic=statistic if basis == "statistic" else None,
@@ -180,10 +188,11 @@ def measure_burden(
             thresholds=[],
             computable=False,
             reason=reason,
-            notes=list(notes),
+            notes=notes,
         )
     ratio = paid / income
-    return Burden(
+    return construct(
+        Burden,
         income=income,
         income_basis=basis,
         statistic=statistic if basis == "statistic" else None,
@@ -193,10 +202,10 @@ def measure_burden(
         burden_ratio=half_up(ratio, RATIO_PLACES),
         months_of_income=half_up(ratio * 12, DAYS_PLACES),
         days_of_work=half_up(ratio * WORKING_DAYS, DAYS_PLACES),
-        thresholds=[ThresholdCheck(threshold=t, exceeded=ratio > t) for t in thresholds],
+        thresholds=[construct(ThresholdCheck, threshold=t, exceeded=ratio > t) for t in thresholds],
         computable=True,
         reason=None,
-        notes=list(notes),
+        notes=notes,
     )
 
 
@@ -236,11 +245,36 @@ def assess(
     if household.annual_income is None and not household.members_without_income:
         income_stats = stats if stats is not None else book.income_stats()
         names = {r: book.region(r).name for r in schedule.chain}
-        figure, notes = income_stats.for_region(statistic, year - 1, schedule.chain, names)
+        figure, notes = _statistic_for(income_stats, statistic, year - 1, schedule.chain, names)
     burden = measure_burden(premium, household, statistic=figure, thresholds=thresholds, notes=notes)
-    return Assessment(
-        **premium.model_dump(),
+    fields = {name: getattr(premium, name) for name in PremiumResult.model_fields}
+    fields.update((name, list(value)) for name, value in fields.items() if isinstance(value, list))
+    return construct(
+        Assessment,
+        **fields,
         income=burden.income,
         burden_ratio=burden.burden_ratio,
         burden=burden,
     )
+
+
+#: Statistics already looked up, per IncomeStats (whose rows never change once read): the
+#: same household size in the same place asks the same question again and again.
+_FIGURES: weakref.WeakKeyDictionary[IncomeStats, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+
+
+def _statistic_for(
+    stats: IncomeStats, statistic: str, year: int, chain: Sequence[str], names: Mapping[str, Name]
+) -> tuple[IncomeFigure | None, list[Note]]:
+    """``stats.for_region(...)``, remembered (the figure is immutable; the notes are copied)."""
+    try:
+        memo = _FIGURES.setdefault(stats, {})
+    except TypeError:  # pragma: no cover - a stats object that cannot be weakly referenced
+        figure, notes = stats.for_region(statistic, year, chain, names)
+        return figure, list(notes)
+    key = (statistic, year, tuple(chain))
+    hit = memo.get(key)
+    if hit is None or hit[0] != names:
+        figure, notes = stats.for_region(statistic, year, chain, names)
+        hit = memo[key] = (dict(names), figure, tuple(notes))
+    return hit[1], list(hit[2])

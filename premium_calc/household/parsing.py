@@ -17,14 +17,8 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from ..errors import HouseholdError
-from ..ratefiles.model import ASSISTED_GROUPS, AssistedGroup
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 from ..messages import Note
-from ..ratefiles.pydantic_errors import household_error_text
+from ..ratefiles.model import ASSISTED_GROUPS, AssistedGroup
 from ..ratefiles.reading import FULL_WIDTH
 from .amounts import check_yuan, parse_yuan
 from .members import MEMBER_FLAGS, Household, HouseholdFile, Member
@@ -218,7 +212,7 @@ def parse_member(spec: str, *, index: int = 1, where: str | None = None) -> Memb
     try:
         return Member.model_validate(fields)
     except ValidationError as exc:
-        raise HouseholdError(Note("error.at_member", where=where, detail=household_error_text(exc))) from None
+        raise HouseholdError(Note("error.at_member", where=where, detail=_error_text(exc))) from None
 
 
 def build_household(members: Iterable[Member | str], income: Decimal | int | str | None = None) -> Household:
@@ -246,7 +240,7 @@ def build_household(members: Iterable[Member | str], income: Decimal | int | str
     try:
         return Household.model_validate({"members": tuple(parsed), "income": value})
     except ValidationError as exc:
-        raise HouseholdError(household_error_text(exc)) from None
+        raise HouseholdError(_error_text(exc)) from None
 
 
 def _not_an_amount(income: object) -> Note:
@@ -265,6 +259,11 @@ def load_household_file(path: Path | str) -> HouseholdFile:
     expect_type(path, (Path, str), "path", "a household file (a path)")
     p = Path(path)
     text = read_limited_text(p, lambda note: HouseholdError(note, file=str(p)), limit=HOUSEHOLD_FILE_BYTES)
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
     data: Any
     try:
         if p.suffix.lower() == ".json":
@@ -290,7 +289,7 @@ def load_household_file(path: Path | str) -> HouseholdFile:
     try:
         return HouseholdFile.model_validate(data)
     except ValidationError as exc:
-        raise HouseholdError(household_error_text(exc), file=str(p)) from None
+        raise HouseholdError(_error_text(exc), file=str(p)) from None
 
 
 def _read_values(data: dict[str, Any], path: Path) -> None:
@@ -371,3 +370,10 @@ def _lookalike_in(line: str, *, toml: bool) -> str | None:
         elif char in _LOOKALIKES:
             return char
     return curly if quote else None
+
+
+def _error_text(exc: ValidationError) -> Note:
+    """pydantic's errors about a household in one line (imported when there is one)."""
+    from ..ratefiles.pydantic_errors import household_error_text
+
+    return household_error_text(exc)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
 
 from .._frozen import Frozen
 from ..errors import DataMissingError
@@ -25,6 +27,41 @@ from ..ratefiles.model import Name, Source, prose_note, weakest
 from ..units import ZERO
 from .members import Household, Spec
 from .rules import assist_for, check_tier, match_category
+
+_M = TypeVar("_M", bound=BaseModel)
+#: Per result model: its fields in order and their defaults (``...``: required).
+_SHAPES: dict[type[Any], tuple[tuple[str, ...], dict[str, Any]]] = {}
+
+
+def construct(cls: type[_M], **values: Any) -> _M:
+    """``cls.model_construct(**values)`` for the result models, without its per-field loop:
+    the values (of the fields' types, from validated data) are set as they are, fields left
+    out get their defaults and stay unset, as in validation. A model with private
+    attributes, a post-init hook, extra fields or default factories goes through pydantic's
+    own ``model_construct``. ``tests/test_rate_cache.py`` checks the two agree."""
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        fields = cls.model_fields
+        simple = (
+            not cls.__private_attributes__
+            and cls.__pydantic_post_init__ is None
+            and cls.model_config.get("extra") != "allow"
+            and all(f.default_factory is None and f.alias is None for f in fields.values())
+        )
+        if not simple:
+            return cls.model_construct(**values)
+        shape = _SHAPES[cls] = (
+            tuple(fields),
+            {n: f.default for n, f in fields.items() if not f.is_required()},
+        )
+    order, defaults = shape
+    data = {name: values[name] if name in values else defaults[name] for name in order}
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", data)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
 
 
 class SourceRef(Frozen):
@@ -38,7 +75,10 @@ class SourceRef(Frozen):
 
     @classmethod
     def of(cls, source: Source) -> SourceRef:
-        return cls(title=source.title, url=source.url, confidence=source.confidence, title_zh=source.title_zh)
+        # The source was validated with its rate file: its fields are the ones a SourceRef has.
+        return construct(
+            cls, title=source.title, url=source.url, confidence=source.confidence, title_zh=source.title_zh
+        )
 
     def title_in(self, lang: str) -> str:
         """The title as shown in ``lang``: the Chinese form in Chinese where there is one."""
@@ -153,6 +193,12 @@ def calculate(
 
     ``late``: the household enrols outside the collection window; members without an
     assisted rule pay the region's late-enrollment amount where the rate file has one.
+
+    The results are built with :func:`construct` (``model_construct``): every value comes from a validated
+    schedule and household with the type its field has (exact Decimals, notes as
+    :class:`~premium_calc.messages.Note`), so validating them again would only cost time
+    (and the first time, building the schemas). ``tests/test_rate_cache.py`` checks that
+    the results validate to themselves.
     """
     from ..errors import expect_type
     from .members import Household as _Household
@@ -169,11 +215,18 @@ def calculate(
             kind="late",
         )
     sources: list[Source] = []
+    #: id -> position of the sources listed (no two listed are equal, so the one a source is
+    #: identical to is the one it equals: comparing models field by field is the slow way).
+    listed: dict[int, int] = {}
 
     def source_index(source: Source) -> int:
+        known = listed.get(id(source))
+        if known is not None:
+            return known
         if source not in sources:
             sources.append(source)
-        return sources.index(source)
+        position = listed[id(source)] = sources.index(source)
+        return position
 
     source_index(schedule.source)
     members: list[MemberPremium] = []
@@ -181,7 +234,8 @@ def calculate(
         age = member.age_in(schedule.coverage_year)
         if member.employee:
             members.append(
-                MemberPremium(
+                construct(
+                    MemberPremium,
                     index=index,
                     member=member.describe(),
                     age=age,
@@ -208,12 +262,25 @@ def calculate(
             # reason, and the others are still priced.
             source_index(category.amount_origin.source)
             members.append(
-                MemberPremium(
-                    index=index, member=member.describe(), age=age, status="resident",
-                    category=category.id, category_name=category.name, tier=None,
-                    gross=None, assistance=None, paid=None, paid_low=ZERO, paid_high=None,
-                    subsidy=category.subsidy, assisted_rule=None, unknown="amount",
-                    unknown_reason=prose_note(category.missing), components={},
+                construct(
+                    MemberPremium,
+                    index=index,
+                    member=member.describe(),
+                    age=age,
+                    status="resident",
+                    category=category.id,
+                    category_name=category.name,
+                    tier=None,
+                    gross=None,
+                    assistance=None,
+                    paid=None,
+                    paid_low=ZERO,
+                    paid_high=None,
+                    subsidy=category.subsidy,
+                    assisted_rule=None,
+                    unknown="amount",
+                    unknown_reason=prose_note(category.missing),
+                    components={},
                     confidence=category.source.confidence,
                     source=source_index(category.amount_origin.source),
                 )
@@ -257,7 +324,8 @@ def calculate(
         source_index(origin.source)
         paid: Decimal | None = high if open_rule is None else None
         members.append(
-            MemberPremium(
+            construct(
+                MemberPremium,
                 index=index,
                 member=member.describe(),
                 age=age,
@@ -288,7 +356,9 @@ def calculate(
         first = resident[0]
         assert first.unknown_reason is not None
         raise DataMissingError(
-            schedule.region, schedule.coverage_year, Note("error.what_category", category=first.category),
+            schedule.region,
+            schedule.coverage_year,
+            Note("error.what_category", category=first.category),
             first.unknown_reason,
         )
     subsidies = [m.subsidy for m in resident]
@@ -302,14 +372,17 @@ def calculate(
             notes.append(Note(key, index=m.index, member=Spec(m.member), reason=m.unknown_reason or ""))
     complete = all(m.unknown is None for m in members)
     highs = [m.paid_high for m in members]
-    return PremiumResult(
+    return construct(
+        PremiumResult,
         region=schedule.region,
         region_name=schedule.name,
         standard_region=schedule.standard_from,
         national_fallback=schedule.national_fallback,
         whole_region=schedule.whole_region,
         place=(
-            PlaceRef(code=schedule.place.code, name=schedule.place.name, level=schedule.place.level)
+            construct(
+                PlaceRef, code=schedule.place.code, name=schedule.place.name, level=schedule.place.level
+            )
             if schedule.place is not None
             else None
         ),

@@ -10,7 +10,10 @@
   origin (file, key path, source) of every value kept.
 
 Files are read on demand and cached: one lookup reads only the region's chain of files.
-A rate book is safe to share between threads.
+Between processes, what a book finds (the files, their names and codes, each file validated)
+is kept in the user's cache directory (:mod:`~premium_calc.ratebook.cache`): a book whose
+files did not change reads no TOML and validates nothing. A rate book is safe to share
+between threads, and can be pickled (it is then rebuilt from its directories).
 """
 
 from __future__ import annotations
@@ -32,19 +35,35 @@ from ..ratefiles.reading import (
     NOT_REGIONS,
     RATES_PATH_ENV,
     REGION_ID,
+    STATS_DIR,
     Region,
     bundled_rates_dir,
     load_rate_file,
     rate_dirs,
+    read_rate_text,
 )
-from .income import IncomeStats
-from .inherit import resolve
+from . import cache as rate_cache
 from .names import header_code, header_names, normalize_name
-from .schedule import Schedule
 
 if TYPE_CHECKING:
     from ..gazetteer import Gazetteer, Place
+    from ..ratefiles.model import RateFile
     from .benefits import BenefitBook
+    from .income import IncomeStats
+    from .schedule import Schedule
+
+
+def _region_id(rel: str) -> str | None:
+    """The region id of a rate file's path relative to its rate directory (``None``: none)."""
+    region_id = rel[: -len(".toml")]
+    return region_id if REGION_ID.match(region_id) else None
+
+
+#: What a rate book computes and keeps in memory (left out when it is pickled).
+_TRANSIENT = (
+    "_lock", "_cache_root", "_paths", "_regions", "_schedules", "_names", "_shared", "_codes",
+    "_index", "_standards", "_stats", "_benefits",
+)  # fmt: skip
 
 
 def _rate_dirs_from_env() -> list[Path]:
@@ -59,6 +78,9 @@ class RateBook:
     ``PREMIUM_CALC_RATES`` environment variable; ``extra_dirs`` come first and override
     both (a file ``mycounty.toml`` in an extra directory is region ``mycounty``; one named
     ``cn/sichuan.toml`` replaces the bundled Sichuan file).
+
+    ``cache=False`` reads every file from disk (as ``rates validate`` does); otherwise the
+    rate cache is used unless ``PREMIUM_CALC_NO_CACHE=1`` (:mod:`~premium_calc.ratebook.cache`).
     """
 
     def __init__(
@@ -67,6 +89,7 @@ class RateBook:
         *,
         include_bundled: bool = True,
         use_env: bool = True,
+        cache: bool = True,
     ) -> None:
         if extra_dirs is None:
             extra_dirs = ()
@@ -81,31 +104,52 @@ class RateBook:
         if include_bundled:
             dirs.append(bundled_rates_dir())
         self.dirs: tuple[Path, ...] = tuple(d.resolve() for d in dirs)
+        self._use_cache = cache
+        self._reset()
+
+    def _reset(self) -> None:
         self._lock = threading.RLock()
-        self._paths: dict[str, Path] | None = None
+        self._cache_root: Path | None = None  # chosen when the directories are first read
+        #: region id -> its file (``None`` until asked for, when the index has it)
+        self._paths: dict[str, Path | None] | None = None
+        self._index: rate_cache.Index | None = None
         self._regions: dict[str, Region] = {}
         self._schedules: dict[tuple[str, int], Schedule] = {}
+        self._standards: dict[tuple[str, int], Schedule] = {}
         self._names: dict[str, str] | None = None
         self._shared: dict[str, list[str]] = {}
         self._codes: dict[str, str] | None = None
         self._stats: IncomeStats | None = None
         self._benefits: BenefitBook | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        """The directories and options: locks and what was read are left out (rebuilt)."""
+        state = dict(self.__dict__)
+        for name in _TRANSIENT:
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._reset()
+
     # -- discovery
 
-    def _discover(self) -> dict[str, Path]:
+    def _discover(self) -> dict[str, Path | None]:
         with self._lock:
             if self._paths is None:
-                paths: dict[str, Path] = {}
-                for root in self.dirs:
-                    for path in sorted(root.rglob("*.toml")):
-                        rel = path.relative_to(root)
-                        if rel.parts[0] in NOT_REGIONS:
-                            continue
-                        region_id = rel.with_suffix("").as_posix()
-                        if not REGION_ID.match(region_id):
-                            continue
-                        paths.setdefault(region_id, path)  # earlier directories win
+                root = self._cache_root = rate_cache.cache_root() if self._use_cache else None
+                if root is not None:
+                    index = rate_cache.load_index(root, self.dirs, NOT_REGIONS, _region_id)
+                    self._names, self._shared, self._codes = index.names, index.shared, index.codes
+                    self._index = index
+                    self._paths = dict.fromkeys(index.paths)
+                    return self._paths
+                paths: dict[str, Path | None] = {}
+                for i, rel, _, _ in rate_cache.scan(self.dirs, NOT_REGIONS):
+                    region_id = _region_id(rel)
+                    if region_id is not None and region_id not in paths:  # earlier directories win
+                        paths[region_id] = self.dirs[i] / rel
                 self._paths = paths
             return self._paths
 
@@ -117,7 +161,11 @@ class RateBook:
         paths = self._discover()
         if region_id not in paths:
             raise UnknownRegionError(region_id, self._suggest(region_id))
-        return paths[region_id]
+        path = paths[region_id]
+        if path is None:
+            assert self._index is not None
+            path = paths[region_id] = self.dirs[self._index.paths[region_id]] / f"{region_id}.toml"
+        return path
 
     def region(self, region_id: str) -> Region:
         """The parsed rate file of a region id (not a name: see :meth:`find`)."""
@@ -127,9 +175,24 @@ class RateBook:
             if cached is not None:
                 return cached
             path = self.path_of(region_id)
-            region = Region(region_id, path, load_rate_file(path))
+            region = Region(region_id, path, self._load(region_id, path))
             self._regions[region_id] = region
             return region
+
+    def _load(self, region_id: str, path: Path) -> RateFile:
+        """A validated rate file: from the cache when its content is the one the index hashed,
+        else read, parsed, validated (and cached under the hash of what was read)."""
+        root, index = self._cache_root, self._index
+        digest = index.shas.get(region_id) if root is not None and index is not None else None
+        if root is None or digest is None:
+            return load_rate_file(path)
+        cached = rate_cache.load_validated(root, digest.hex())
+        if cached is not None:
+            return cached
+        text = read_rate_text(path)
+        data = load_rate_file(path, text)
+        rate_cache.store_validated(root, rate_cache.text_sha(text), data)
+        return data
 
     def regions(self) -> Iterator[Region]:
         for region_id in self.region_ids():
@@ -142,12 +205,13 @@ class RateBook:
         region by name does not validate every rate file; the region found is validated
         in full when it is used.
         """
+        self._discover()  # from the cache, this has the names already
         with self._lock:
             if self._names is None:
                 index: dict[str, str] = {}
                 shared: dict[str, list[str]] = {}
-                for region_id, path in self._discover().items():
-                    for key in header_names(path):
+                for region_id in self._discover():
+                    for key in header_names(self.path_of(region_id)):
                         name = normalize_name(key)
                         first = index.setdefault(name, region_id)
                         if first != region_id:
@@ -183,7 +247,8 @@ class RateBook:
         raise UnknownRegionError(query, self._suggest(query))
 
     def _label(self, region_id: str) -> str:
-        names = header_names(self.path_of(region_id))
+        path = self.path_of(region_id)
+        names = header_names(path)
         return f"{names[0]} ({region_id})" if names else region_id
 
     def _suggest(self, query: str) -> list[str]:
@@ -249,6 +314,8 @@ class RateBook:
             cached = self._schedules.get(key)
             if cached is not None:
                 return cached
+            from .inherit import resolve
+
             schedule = resolve(self.chain(region_id), region_id, year, self.national_minimum(year))
             self._schedules[key] = schedule
             return schedule
@@ -273,6 +340,14 @@ class RateBook:
 
         expect_type(region, str, "region", "a region id, name or code (text)")
         expect_type(year, int, "year", "a coverage year (a whole number)")
+        known = self._standards.get((region, year))
+        if known is not None:  # the files are read once: the answer stays the same
+            return known
+        schedule = self._standard(region, year)
+        with self._lock:
+            return self._standards.setdefault((region, year), schedule)
+
+    def _standard(self, region: str, year: int) -> Schedule:
         region_id, place = self.locate(region)
         chain = self.chain(region_id)
         own = [i for i, r in enumerate(chain) if r.year(year) is not None]
@@ -307,8 +382,6 @@ class RateBook:
         """The rate region for a query, and the place of the gazetteer where the query names a
         place without a rate file of its own (then the region is its nearest ancestor with one).
         """
-        from ..gazetteer import Gazetteer
-
         q = query.strip()
         try:
             region_id = self.find(q)
@@ -319,6 +392,8 @@ class RateBook:
         latin_name = q.isascii() and "/" not in q and not q.isdigit()
         if region_id is not None and not latin_name:
             return region_id, None
+        from ..gazetteer import Gazetteer
+
         gazetteer = Gazetteer.load()
         places = gazetteer.lookup(q)
         if region_id is not None and len(places) <= 1:
@@ -340,22 +415,42 @@ class RateBook:
 
     def _code_index(self) -> dict[str, str]:
         """行政区划代码 -> region id, from the ``code`` of each file's ``[region]`` table."""
+        self._discover()  # from the cache, this has the codes already
         with self._lock:
             if self._codes is None:
                 self._codes = {
                     code: region_id
-                    for region_id, path in self._discover().items()
-                    if (code := header_code(path)) is not None
+                    for region_id in self._discover()
+                    if (code := header_code(self.path_of(region_id))) is not None
                 }
             return self._codes
 
     def income_stats(self) -> IncomeStats:
-        """The income statistics of this book's rate directories (read once, then shared)."""
+        """The income statistics of this book's rate directories (read once, then shared;
+        between processes kept in the rate cache, like the rate files)."""
+        from .income import IncomeStats
 
         with self._lock:
             if self._stats is None:
-                self._stats = IncomeStats(self.dirs)
+                root = rate_cache.cache_root() if self._use_cache else None
+                stats = (
+                    rate_cache.load_stats(root, self.dirs, STATS_DIR, self._loaded_stats) if root else None
+                )
+                self._stats = stats if isinstance(stats, IncomeStats) else IncomeStats(self.dirs)
             return self._stats
+
+    def _loaded_stats(self) -> IncomeStats | None:
+        """The statistics, read now (``None`` if they cannot be: the error is then raised where
+        they are used, as without the cache)."""
+        from ..errors import PremiumCalcError
+        from .income import IncomeStats
+
+        stats = IncomeStats(self.dirs)
+        try:
+            stats.rows()
+        except PremiumCalcError:
+            return None
+        return stats
 
     def benefit_book(self) -> BenefitBook:
         """The benefit files of this book's rate directories (``benefits/``; read on first use,

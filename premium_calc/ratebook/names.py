@@ -1,17 +1,10 @@
-"""Finding a region by id, Chinese or English name or alias, from file headers only.
-"""
+"""Finding a region by id, Chinese or English name or alias, from file headers only."""
 
 from __future__ import annotations
 
 import re
 import sys
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 
 _FIRST_YEAR = re.compile(r"^\s*\[\[\s*year\s*\]\]", re.MULTILINE)
 
@@ -24,6 +17,15 @@ def _header(path: Path) -> dict[str, object] | None:
         text = read_limited_text(path, ValueError)
     except ValueError:
         return None
+    return _header_of(text)
+
+
+def _header_of(text: str) -> dict[str, object] | None:
+    if sys.version_info >= (3, 11):  # imported here: a book served from the cache parses nothing
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+
     match = _FIRST_YEAR.search(text)
     try:
         head: dict[str, object] = tomllib.loads(text[: match.start()] if match else text)
@@ -32,9 +34,19 @@ def _header(path: Path) -> dict[str, object] | None:
     return head
 
 
+def header_of_text(text: str) -> tuple[list[str], str | None]:
+    """The names and aliases (:func:`header_names`) and the code (:func:`header_code`) of a
+    rate file's text, parsing its header once."""
+    head = _header_of(text)
+    return _names(head), _code(head)
+
+
 def header_names(path: Path) -> list[str]:
     """The zh/en names and aliases in a rate file's header (empty if it cannot be read)."""
-    head = _header(path)
+    return _names(_header(path))
+
+
+def _names(head: dict[str, object] | None) -> list[str]:
     region = head.get("region") if head is not None else None
     if not isinstance(region, dict):
         return []
@@ -50,7 +62,10 @@ def header_names(path: Path) -> list[str]:
 
 def header_code(path: Path) -> str | None:
     """The 6-digit 行政区划代码 in a rate file's header, if it has one."""
-    head = _header(path)
+    return _code(_header(path))
+
+
+def _code(head: dict[str, object] | None) -> str | None:
     region = head.get("region") if head is not None else None
     code = region.get("code") if isinstance(region, dict) else None
     return code if isinstance(code, str) else None

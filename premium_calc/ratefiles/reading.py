@@ -10,23 +10,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RateFileError
 from ..messages import Note
-from .model import (
-    Name,
-    RateFile,
-    YearEntry,
-)
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-from .pydantic_errors import validation_error
+if TYPE_CHECKING:
+    from .model import Name, RateFile, YearEntry
+
+# tomllib, pydantic and the models are imported where a file is parsed: a rate book served
+# from the cache (premium_calc.ratebook.cache) needs none of them to start.
 
 #: Environment variable: extra rate directories (os.pathsep-separated) overlaying the bundled tree.
 RATES_PATH_ENV = "PREMIUM_CALC_RATES"
@@ -123,6 +116,7 @@ def read_limited_text(path: Path, fail: Callable[[Note], Exception], *, limit: i
 
 def parse_toml(text: str, **options: Any) -> dict[str, Any]:
     """tomllib.loads, with nesting too deep for the parser reported as a TOMLDecodeError."""
+    tomllib = _tomllib()
     try:
         data: dict[str, Any] = tomllib.loads(text, **options)
     except RecursionError:
@@ -130,12 +124,29 @@ def parse_toml(text: str, **options: Any) -> dict[str, Any]:
     return data
 
 
+def _tomllib() -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return tomllib
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file with exact decimals; syntax errors become RateFileError with a line."""
-    text = read_limited_text(path, lambda note: RateFileError(path, note, rule="file"))
+    return parse_toml_text(path, read_rate_text(path))
+
+
+def read_rate_text(path: Path) -> str:
+    """The text of a rate file (as :func:`read_limited_text`, problems as RateFileError)."""
+    return read_limited_text(path, lambda note: RateFileError(path, note, rule="file"))
+
+
+def parse_toml_text(path: Path, text: str) -> dict[str, Any]:
+    """The TOML ``text`` of ``path`` with exact decimals (as :func:`read_toml`)."""
     try:
         return parse_toml(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
+    except _tomllib().TOMLDecodeError as exc:
         raise toml_error(path, text, exc) from None
 
 
@@ -254,9 +265,14 @@ def _full_width_in(code: str) -> tuple[int, str, str] | None:
     return None
 
 
-def load_rate_file(path: Path) -> RateFile:
-    """Read and validate one rate file."""
-    data = read_toml(path)
+def load_rate_file(path: Path, text: str | None = None) -> RateFile:
+    """Read and validate one rate file (``text``: its content, already read)."""
+    from pydantic import ValidationError
+
+    from .model import RateFile
+    from .pydantic_errors import validation_error
+
+    data = read_toml(path) if text is None else parse_toml_text(path, text)
     try:
         return RateFile.model_validate(data)
     except ValidationError as exc:

@@ -2,7 +2,17 @@
 
 ``pip install "premium-calc[plot]"`` installs matplotlib; without it the functions raise
 :class:`PlotUnavailableError` (a :class:`~premium_calc.errors.PremiumCalcError`, so the CLI
-prints one line and exits 2). The file format follows the extension: ``.png`` or ``.svg``.
+prints one line and exits 2). The file format follows the extension: ``.png``, ``.svg`` (text
+kept as text) or ``.pdf``; ``dpi`` and ``size`` (inches, ``(9, 6.5)`` or ``"9x6.5"``) are
+options. A notebook reproduces any chart of the command line::
+
+    from premium_calc import RateBook, premium_series, plot_history
+    plot_history(premium_series(RateBook(), "cn"), "cn.png", lang="zh", dpi=150, size=(9, 6.5))
+
+Every chart says which region, income statistic and group it shows, carries a credit line
+(rate data version, sources, date), labels its values where there are few, explains every
+colour and mark in its legend, draws whole years only, leaves missing years as gaps, and starts
+level axes at 0.
 
 Chinese labels need a CJK font: :func:`find_cjk_font` looks for one among the fonts
 matplotlib knows; if there is none, the chart is drawn with English labels (the result says
@@ -14,24 +24,44 @@ only the object-oriented API is used (no pyplot global state).
 
 from __future__ import annotations
 
-import logging
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..analyses.history import segment_indices
-from ..messages import Note, pick, tr, tr_or, uses_cjk
+from ..messages import Note, pick, tr, uses_cjk
+from .chart_style import (
+    DEFAULT_DPI,
+    DEFAULT_SIZE,
+    PLOT_FORMATS,
+    check_dpi,
+    check_plot_path,
+    credit_text,
+    draw_footer,
+    drawing,
+    footer_height,
+    legend_entries,
+    matplotlib_module,
+    new_figure,
+    parse_size,
+    save,
+    set_year_axis,
+    wrap,
+)
 
 if TYPE_CHECKING:
     from ..analyses.comparison import Comparison
     from ..analyses.series import History
-from ..errors import PlotError, PlotUnavailableError
 
-PLOT_FORMATS = {".png": "png", ".svg": "svg"}
+__all__ = [
+    "CJK_FONTS",
+    "PLOT_FORMATS",
+    "ChartResult",
+    "check_plot_path",
+    "find_cjk_font",
+    "parse_size",
+    "plot_comparison",
+    "plot_history",
+]
 
 
 INSTALL_HINT = 'pip install "premium-calc[plot]"'
@@ -62,66 +92,24 @@ CJK_FONTS = (
 
 @dataclass(frozen=True)
 class ChartResult:
-    """What was written: the file, its format, the language of its labels and the font."""
+    """What was written: the file, its format, the language of its labels, the font, a note
+    on any fallback (no CJK font: English labels), and the figure's size (inches) and dpi."""
 
     path: Path
     format: str
     lang: str
     font: str | None
     note: str | None
-
-
-def check_plot_path(path: Path | str) -> str:
-    """The format for a chart file name (``png`` or ``svg``), or :class:`PlotError`."""
-    p = Path(path)
-    fmt = PLOT_FORMATS.get(p.suffix.lower())
-    if fmt is None:
-        shown = repr(p.suffix) if p.suffix else Note("error.no_extension")
-        raise PlotError(Note("error.plot_format", path=p, format=shown))
-    if p.parent != Path() and not p.parent.is_dir():
-        raise PlotError(Note("error.plot_directory", path=p, directory=repr(str(p.parent))))
-    return fmt
-
-
-def _matplotlib() -> Any:
-    try:
-        import matplotlib
-    except ImportError:
-        raise PlotUnavailableError() from None
-    matplotlib.use("Agg")
-    return matplotlib
-
-
-@contextmanager
-def _quiet(font: str | None = None) -> Iterator[None]:
-    """No findfont / missing-glyph warning spam while drawing; the CJK font (if any) first in
-    the sans-serif list, for this drawing only (``rc_context``, no global change)."""
-    import matplotlib
-
-    logger = logging.getLogger("matplotlib.font_manager")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    rc: Any = {}
-    if font is not None:
-        rc = {
-            "font.sans-serif": [font, *matplotlib.rcParams["font.sans-serif"]],
-            "axes.unicode_minus": False,
-        }
-    try:
-        with warnings.catch_warnings(), matplotlib.rc_context(rc):
-            warnings.filterwarnings("ignore", message=".*[Gg]lyph.*")
-            warnings.filterwarnings("ignore", message=".*findfont.*")
-            yield
-    finally:
-        logger.setLevel(level)
+    size: tuple[float, float] = DEFAULT_SIZE
+    dpi: int = 150
 
 
 def find_cjk_font() -> str | None:
     """The family name of an installed CJK font matplotlib can use, or None."""
-    _matplotlib()
+    matplotlib_module()
     from matplotlib import font_manager
 
-    with _quiet():
+    with drawing():
         known = {f.name for f in font_manager.fontManager.ttflist}
     for name in CJK_FONTS:
         if name in known:
@@ -144,124 +132,134 @@ def _language(lang: str) -> tuple[str, str | None, str | None]:
     return "zh", font, None
 
 
-
-
-
-
+# The names other chart modules (render/sweep_chart.py) import from here before the style
+# moved to chart_style: kept so that they draw with the same settings.
+_matplotlib = matplotlib_module
+_quiet = drawing
 
 
 def _figure() -> Any:
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(10, 6.5), dpi=100, layout="constrained")
+    """A figure of the default size and resolution (constrained layout)."""
+    return new_figure(DEFAULT_SIZE, DEFAULT_DPI)
 
 
 def _save(fig: Any, path: Path, fmt: str) -> None:
-    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
-    try:
-        fig.savefig(path, format=fmt, metadata=metadata)
-    except OSError as exc:
-        raise PlotError(Note("error.plot_write", path=path, reason=exc.strerror or exc)) from None
+    """Write at the default resolution (see :func:`chart_style.save`)."""
+    save(fig, path, fmt, DEFAULT_DPI)
 
 
-def plot_history(history: History, path: Path | str, lang: str = "en") -> ChartResult:
-    """Premium and income indices (rebased at each income segment) and the burden line."""
+def year_span(start: int, end: int) -> str:
+    """``2004–2027``, or one year alone."""
+    return str(start) if start == end else f"{start}–{end}"
+
+
+def _title(fig: Any, text: str) -> None:
+    fig.suptitle(text, x=0.01, ha="left", fontsize=12, fontweight="bold")
+
+
+def plot_history(
+    history: History,
+    path: Path | str,
+    lang: str = "en",
+    *,
+    dpi: int | None = None,
+    size: tuple[float, float] | str | None = None,
+    rates_dir: Path | None = None,
+) -> ChartResult:
+    """A history as a chart: premium and income indices (100 at the start of each income
+    measure) above, the premium as a percentage of income below, with the income-measure
+    breaks, gaps, marks, a legend and the credit line (``rates_dir``: whose data version).
+
+    ``lang`` ``"zh"`` draws Chinese labels where a CJK font is installed (else English, and
+    ``ChartResult.note`` says so); ``dpi`` (PNG, default 150) and ``size`` in inches
+    (default 9 x 6.5) as the command line's ``--dpi`` and ``--size``."""
+    from .chart_history import draw_breaks, draw_burden, draw_indices, subtitle
 
     p = Path(path)
     fmt = check_plot_path(p)
-    _matplotlib()
+    resolution = check_dpi(dpi)
+    figsize = parse_size(size) or DEFAULT_SIZE
+    matplotlib_module()
     used, font, note = _language(lang)
-    with _quiet(font):
-        fig = _figure()
-        ax_idx, ax_burden = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
-        region = pick(history.region_name, used)
-        fig.suptitle(tr("chart.history_title", used, region=region, start=history.start, end=history.end))
-        for n, (seg, points) in enumerate(segment_indices(history)):
-            years = [pt.coverage_year for pt in points]
-            measure = tr_or(f"measure.{seg.income_measure}", used, str(seg.income_measure))
-            ax_idx.plot(
-                years,
-                [float(pt.premium_index) if pt.premium_index is not None else None for pt in points],
-                color="tab:red", marker="o", markersize=3,
-                label=tr("chart.premium_index", used) if n == 0 else None,
-            )
-            ax_idx.plot(
-                years,
-                [float(pt.income_index) if pt.income_index is not None else None for pt in points],
-                color="tab:green" if n % 2 == 0 else "tab:olive", marker="s", markersize=3,
-                label=tr("chart.income_index", used, measure=measure),
-            )
-        for brk in history.summary.breaks:
-            for ax in (ax_idx, ax_burden):
-                ax.axvline(brk.coverage_year - 0.5, color="grey", linestyle="--", linewidth=1)
-            ax_idx.annotate(
-                tr("chart.break", used), xy=(brk.coverage_year - 0.5, 1), xycoords=("data", "axes fraction"),
-                xytext=(3, -12), textcoords="offset points", fontsize=8, color="grey",
-            )
-        ax_idx.set_ylabel(tr("chart.index", used))
-        ax_idx.legend(loc="upper left", fontsize=8)
-        ax_idx.grid(alpha=0.3)
-        rows = [r for r in history.rows if r.burden_ratio is not None]
-        years = [r.coverage_year for r in history.rows]
-        values = [
-            float(r.burden_ratio) * 100 if r.burden_ratio is not None else None
-            for r in history.rows
-        ]
-        ax_burden.plot(years, values, color="tab:blue", marker="o", markersize=3,
-                       label=tr("chart.burden_line", used))
-        low = [r for r in rows if r.low_confidence]
-        if low:
-            ax_burden.scatter(
-                [r.coverage_year for r in low],
-                [float(r.burden_ratio) * 100 for r in low if r.burden_ratio is not None],
-                facecolors="none", edgecolors="tab:orange", s=60, label=tr("chart.low", used),
-            )
-        ax_burden.set_ylabel(tr("chart.burden", used))
+    with drawing(font):
+        fig = new_figure(figsize, resolution)
+        credit = credit_text(used, len(history.sources), rates_dir)
+        grid = fig.add_gridspec(3, 1)
+        ax_idx = fig.add_subplot(grid[0])
+        ax_burden = fig.add_subplot(grid[1], sharex=ax_idx)
+        ax_idx.tick_params(labelbottom=False)
+        what_key = (
+            "history.title_household_premium"
+            if history.kind == "household"
+            else "history.title_premium_per_person"
+        )
+        _title(
+            fig,
+            tr(
+                "chart.history_title",
+                used,
+                region=pick(history.region_name, used),
+                what=tr(what_key, used),
+                span=year_span(history.start, history.end),
+            ),
+        )
+        sub = wrap(subtitle(history, used), figsize[0] - 1.2, 9)
+        ax_idx.set_title(sub + "\n" + tr("chart.index_panel", used), fontsize=9, linespacing=1.5)
+        draw_indices(ax_idx, history, used)
+        draw_burden(ax_burden, history, used)
+        draw_breaks((ax_idx, ax_burden), history, used)
+        set_year_axis(ax_burden, history.start, history.end, figsize[0] * 0.85)
         ax_burden.set_xlabel(tr("chart.year", used))
-        ax_burden.grid(alpha=0.3)
-        ax_burden.legend(loc="upper left", fontsize=8)
-        _save(fig, p, fmt)
-    return ChartResult(path=p, format=fmt, lang=used, font=font, note=note)
+        handles, labels = legend_entries([ax_idx, ax_burden])
+        footer = footer_height(len(handles), credit, figsize[0])
+        rest = max(figsize[1] - footer - 1.3, 1.0)
+        grid.set_height_ratios((rest * 0.6, rest * 0.4, footer))
+        draw_footer(fig.add_subplot(grid[2]), handles, labels, credit, figsize[0])
+        save(fig, p, fmt, resolution)
+    return ChartResult(path=p, format=fmt, lang=used, font=font, note=note, size=figsize, dpi=resolution)
 
 
-def _colour(value: Decimal | None, reference: Decimal | None) -> str:
-    """Red above the national minimum's burden, grey at it, green below."""
-    if value is None or reference is None or value == reference:
-        return "tab:gray"
-    return "tab:red" if value > reference else "tab:green"
+def plot_comparison(
+    comparison: Comparison,
+    path: Path | str,
+    lang: str = "en",
+    *,
+    dpi: int | None = None,
+    size: tuple[float, float] | str | None = None,
+    rates_dir: Path | None = None,
+) -> ChartResult:
+    """A comparison as a chart: horizontal bars of each region's burden from 0 (heaviest
+    first), coloured against the national minimum's burden, the national minimum as a line,
+    the burden and premium at each bar, marks, a legend and the credit line.
 
+    ``size`` defaults to 9 inches wide and a height that gives every region a row."""
+    from .chart_compare import draw_bars, group_text, height_for
 
-def plot_comparison(comparison: Comparison, path: Path | str, lang: str = "en") -> ChartResult:
-    """Horizontal bars of each region's burden, with the national minimum as a line."""
     p = Path(path)
     fmt = check_plot_path(p)
-    _matplotlib()
+    resolution = check_dpi(dpi)
+    figsize = parse_size(size) or (DEFAULT_SIZE[0], height_for(comparison))
+    matplotlib_module()
     used, font, note = _language(lang)
     c = comparison
-    rows = [r for r in c.rows if r.burden_ratio is not None]
-    with _quiet(font):
-        fig = _figure()
-        fig.set_size_inches(10, max(3.0, 0.3 * len(rows) + 1.5))
-        ax = fig.subplots()
-        labels = [
-            pick(r.region_name, used) + (" †" if r.low_confidence else "")
-            for r in rows
-        ]
-        values = [float(r.burden_ratio) * 100 for r in rows if r.burden_ratio is not None]
-        colours = [_colour(r.burden_ratio, c.national_burden_ratio) for r in rows]
-        positions = list(range(len(rows)))
-        ax.barh(positions, values, color=colours)
-        ax.set_yticks(positions, labels, fontsize=8)
-        ax.invert_yaxis()
-        if c.national_burden_ratio is not None:
-            ax.axvline(
-                float(c.national_burden_ratio) * 100, color="tab:blue", linestyle="--",
-                label=tr("chart.national_min", used, amount=c.national_minimum),
-            )
-            ax.legend(loc="lower right", fontsize=8)
-        stat = pick(c.statistic_name, used)
-        ax.set_title(tr("chart.compare_title", used, year=c.year, stat=stat))
-        ax.set_xlabel(tr("chart.burden", used))
-        ax.grid(axis="x", alpha=0.3)
-        _save(fig, p, fmt)
-    return ChartResult(path=p, format=fmt, lang=used, font=font, note=note)
+    with drawing(font):
+        fig = new_figure(figsize, resolution)
+        credit = credit_text(used, len(c.sources), rates_dir)
+        grid = fig.add_gridspec(2, 1)
+        ax = fig.add_subplot(grid[0])
+        _title(fig, tr("chart.compare_title", used, year=c.year))
+        income_year = c.national_income_year or c.year - 1
+        sub = tr(
+            f"chart.compare_subtitle_{c.income_basis}",
+            used,
+            stat=pick(c.statistic_name, used),
+            income_year=income_year,
+            group=group_text(c, used),
+        )
+        ax.set_title(wrap(sub, figsize[0] - 2.0, 9), fontsize=9, linespacing=1.5)
+        handles = draw_bars(ax, c, used)
+        footer = footer_height(len(handles), credit, figsize[0])
+        grid.set_height_ratios((max(figsize[1] - footer - 1.0, 1.0), footer))
+        draw_footer(fig.add_subplot(grid[1]), handles, [h.get_label() for h in handles], credit, figsize[0])
+        save(fig, p, fmt, resolution)
+    return ChartResult(path=p, format=fmt, lang=used, font=font, note=note, size=figsize, dpi=resolution)

@@ -1,8 +1,13 @@
-"""Renderers for :mod:`premium_calc.analyses.history`: rich tables, terminal bar charts, CSV rows.
+"""Renderers for :mod:`premium_calc.analyses.history`: rich tables, terminal bar charts, CSV rows
+(the summary is in :mod:`.history_summary`).
 
-Nothing here prints. Labels in Chinese or English (``lang="zh"|"en"``); low-confidence values
-carry :data:`premium_calc.render.LOW_MARK`; the first row after an income-measure change
-carries :data:`BREAK_MARK` and a footnote says what changed.
+Nothing here prints. Labels in Chinese or English (``lang="zh"|"en"``). The same marks in every
+format: in the table low-confidence values carry :data:`LOW_MARK` (``†``), an inherited national
+subsidy ``≥`` (a minimum; the individual share beside it ``≤``), chained index values
+:data:`CHAIN_MARK`, the first row after an income-measure change :data:`BREAK_MARK`, add-ons
+such as long-term care a column of their own; in CSV and JSON each mark is a field of its own
+(``subsidy_at_least``, ``premium_low_confidence``, ``income_chained`` ...), never glued to a
+number. ``view="policy_year"`` keys the rows by notice year.
 """
 
 from __future__ import annotations
@@ -12,33 +17,64 @@ from typing import TYPE_CHECKING, Any
 
 from ..analyses.history import segment_indices
 from ..analyses.series import LOW_INCOME_CONFIDENCE
-from ..messages import pick, tr, tr_or
-from ..units import money, percent
+from ..messages import pick, tr
+from ..units import half_up, money, percent
 from .assessment import sources_text
-from .formats import LOW_MARK, confidence_mark, say, year_ranges
+from .formats import LOW_MARK, component_name, say, year_ranges
+from .history_summary import (
+    CHAIN_MARK,
+    SUMMARY_COLUMNS,
+    break_text,
+    measure_text,
+    shown_year,
+    summary_rows,
+    summary_text,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from ..analyses.series import History, HistoryRow, SeriesBreak
+    from ..analyses.series import History, HistoryRow
     from ..ratefiles.model import Name
-from .formats import BAR_WIDTH, BREAK_MARK, bar, index_text, multiple_text, signed_pct
+from .formats import BAR_WIDTH, BREAK_MARK, bar, index_text, signed_pct
+
+__all__ = [
+    "CHAIN_MARK",
+    "HISTORY_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "break_text",
+    "category_rule_text",
+    "history_chart",
+    "history_rows",
+    "history_table",
+    "history_title",
+    "measure_text",
+    "name_or_dash",
+    "notes_text",
+    "summary_rows",
+    "summary_text",
+]
+
+#: The mark of an upper bound (the individual share where the subsidy is a minimum).
+AT_MOST = "≤"
+#: The mark of a minimum (an inherited national subsidy).
+AT_LEAST = "≥"
 
 
 def name_or_dash(name: Name | None, lang: str) -> str:
     return "-" if name is None else pick(name, lang)
 
 
-def measure_text(measure: str | None, lang: str) -> str:
-    """The short name of an income measure (net, disposable, the household's own)."""
-    if measure is None:
-        return "-"
-    return tr_or(f"measure_short.{measure}", lang, measure)
-
-
 def _low_income(row: HistoryRow) -> bool:
+    return row.income_low_confidence or row.income_confidence in LOW_INCOME_CONFIDENCE
 
-    return row.income_confidence in LOW_INCOME_CONFIDENCE
+
+def enrolment_text(persons: int | None, lang: str) -> str:
+    """A head count in the table's unit: 万人 in Chinese (94,213.27), millions in English (942.13)."""
+    if persons is None:
+        return "-"
+    unit = Decimal(10_000) if lang.startswith("zh") else Decimal(1_000_000)
+    return money(half_up(Decimal(persons) / unit, Decimal("0.01")))
 
 
 def history_title(history: History, lang: str) -> str:
@@ -53,7 +89,10 @@ def history_title(history: History, lang: str) -> str:
         against = tr("history.title_own_income", lang)
     else:
         against = stat
-    return tr("history.title", lang, name=name, region=history.region, span=span, what=what, against=against)
+    title = tr("history.title", lang, name=name, region=history.region, span=span, what=what, against=against)
+    if history.view == "policy_year":
+        title += tr("history.title_policy_view", lang)
+    return title
 
 
 #: Narrower consoles get the table without the year-on-year columns (rather than folded or
@@ -75,6 +114,10 @@ def history_table(
     from rich.text import Text
 
     household = history.kind == "household"
+    policy_view = history.view == "policy_year"
+    rows = history.rows
+    any_components = any(r.components for r in rows)
+    any_enrolment = any(r.enrolment is not None for r in rows)
     # The category is named in the notes (it may change id over the years): not a column.
     table = Table(
         title=history_title(history, lang),
@@ -84,50 +127,70 @@ def history_table(
         collapse_padding=True,
     )
     col: dict[str, Any] = {"justify": "right", "no_wrap": True}
-    table.add_column(tr("history.year", lang), **col)
+    if policy_view:
+        table.add_column(tr("history.policy_year", lang), **col)
+        table.add_column(tr("history.coverage_year", lang), **col)
+    else:
+        table.add_column(tr("history.year", lang), **col)
     premium_key = "history.household_premium" if household else "history.premium"
     table.add_column(tr(premium_key, lang), **col)
+    if any_components:
+        table.add_column(tr("history.components", lang), **col)
     table.add_column(tr("history.subsidy", lang), **col)
-    table.add_column(tr("history.income_prev", lang), **col)
+    table.add_column(tr("history.individual_share", lang), **col)
+    income_key = "history.income_notice_year" if policy_view else "history.income_prev"
+    table.add_column(tr(income_key, lang), **col)
     table.add_column(tr("history.measure", lang), no_wrap=True)
     table.add_column(tr("history.burden", lang), **col)
     table.add_column(tr("history.premium_index", lang), **col)
     table.add_column(tr("history.income_index", lang), **col)
+    if history.chain_income:
+        table.add_column(tr("history.income_index_chained", lang), **col)
     compact = width is not None and width < WIDE_TABLE
     if not compact:
         table.add_column(tr("history.yoy_premium", lang), **col)
         table.add_column(tr("history.yoy_income", lang), **col)
+    if any_enrolment:
+        table.add_column(tr("history.enrolment", lang), **col)
     break_years = {b.coverage_year for b in history.summary.breaks}
     any_low = False
-    for row in history.rows:
+    for row in rows:
         if row.coverage_year in break_years:
             table.add_section()
-        p_mark = confidence_mark(row.confidence)
+        p_mark = LOW_MARK if row.premium_low_confidence or row.confidence == "low" else ""
         i_mark = LOW_MARK if _low_income(row) else ""
-        any_low = any_low or bool(p_mark or i_mark)
-        premium = (
-            money(row.premium) + p_mark
-            if row.premium is not None
-            else Text(tr("history.missing", lang), style="yellow")
-        )
-        income = (
-            money(row.income) + i_mark
-            if row.income is not None
-            else Text(tr("history.missing", lang), style="yellow")
-        )
+        e_mark = LOW_MARK if row.enrolment_low_confidence else ""
+        any_low = any_low or bool(p_mark or i_mark or e_mark)
+        missing = Text(tr("history.missing", lang), style="yellow")
+        premium = money(row.premium) + p_mark if row.premium is not None else missing
+        income = money(row.income) + i_mark if row.income is not None else missing
         brk = BREAK_MARK if row.coverage_year in break_years else ""
-        cells: list[Any] = [
-            f"{row.coverage_year}{brk}",
-            premium,
-            money(row.subsidy),
+        floor = AT_LEAST if row.subsidy_at_least else ""
+        share = (AT_MOST if row.individual_share_at_most else "") + percent(row.individual_share)
+        cells: list[Any] = (
+            [f"{shown_year(history, row.coverage_year)}{brk}", str(row.coverage_year)]
+            if policy_view
+            else [f"{row.coverage_year}{brk}"]
+        )
+        cells.append(premium)
+        if any_components:
+            cells.append(_components_cell(row, lang))
+        cells += [
+            floor + money(row.subsidy),
+            share,
             income,
             measure_text(row.income_measure, lang),
             percent(row.burden_ratio),
             index_text(row.premium_index),
             index_text(row.income_index),
         ]
+        if history.chain_income:
+            chained = index_text(row.income_index_chained)
+            cells.append(chained + CHAIN_MARK if row.income_chained else chained)
         if not compact:
             cells += [signed_pct(row.yoy_premium), signed_pct(row.yoy_income)]
+        if any_enrolment:
+            cells.append(enrolment_text(row.enrolment, lang) + e_mark)
         table.add_row(*cells)
     parts: list[RenderableType] = [table, summary_text(history, lang)]
     if chart:
@@ -137,78 +200,11 @@ def history_table(
     return Group(*parts)
 
 
-def _growth_line(label: str, first: Decimal | None, last: Decimal | None, y0: int | None,
-                 y1: int | None, mult: Decimal | None, rate: Decimal | None, lang: str) -> str:
-    if mult is None or y0 is None or y1 is None:
-        return f"  {label}: -"
-    cagr = percent(rate) if rate is not None else "-"
-    return (
-        f"  {label}: {money(first)} -> {money(last)} ({y0}->{y1}):"
-        f" {multiple_text(mult, lang)}, {tr('history.cagr', lang)} {cagr}"
-    )
-
-
-def summary_text(history: History, lang: str = "en") -> RenderableType:
-    from rich.text import Text
-
-    s = history.summary
-    out = Text()
-    out.append(f"{tr('history.summary', lang)}\n", style="bold")
-    out.append(
-        _growth_line(
-            tr("history.premium_growth", lang), s.premium_first, s.premium_last, s.premium_first_year,
-            s.premium_last_year, s.premium_multiple, s.premium_cagr, lang,
-        )
-        + "\n"
-    )
-    if not s.series_break:
-        out.append(
-            _growth_line(
-                tr("history.income_growth", lang), s.income_first, s.income_last, s.income_first_year,
-                s.income_last_year, s.income_multiple, s.income_cagr, lang,
-            )
-            + "\n"
-        )
-        if s.gap_pp_per_year is not None:
-            out.append(
-                f"  {tr('history.gap', lang)} ({s.compare_first_year}->{s.compare_last_year}):"
-                f" {s.gap_pp_per_year:+.2f} {tr('history.pp_year', lang)}\n",
-                style="bold red" if s.gap_pp_per_year > 0 else "bold green",
-            )
-    else:
-        for seg in s.segments:
-            head = (
-                f"  {tr('history.segment', lang)} {seg.index + 1}: {measure_text(seg.income_measure, lang)}"
-                f" ({seg.income_region or '-'}), {seg.first_year}-{seg.last_year}"
-            )
-            out.append(head + "\n")
-            if seg.premium_multiple is None:
-                one = tr("history.no_growth", lang)
-                out.append(f"    {one}\n")
-                continue
-            out.append(
-                f"    {seg.compare_first_year}->{seg.compare_last_year}:"
-                f" {tr('history.premium_w', lang)} {multiple_text(seg.premium_multiple, lang)}"
-                f" ({tr('history.cagr', lang)} {percent(seg.premium_cagr)}),"
-                f" {tr('history.income', lang)} {multiple_text(seg.income_multiple, lang)}"
-                f" ({tr('history.cagr', lang)} {percent(seg.income_cagr)});"
-            )
-            if seg.gap_pp_per_year is not None:
-                out.append(
-                    f" {tr('history.gap', lang)} {seg.gap_pp_per_year:+.2f} {tr('history.pp_year', lang)}",
-                    style="bold red" if seg.gap_pp_per_year > 0 else "bold green",
-                )
-            out.append("\n")
-        for brk in s.breaks:
-            out.append(f"  {BREAK_MARK} {break_text(brk, lang)}\n", style="yellow")
-    if s.peak_burden_year is not None:
-        out.append(f"  {tr('history.peak', lang)}: {s.peak_burden_year} ({percent(s.peak_burden_ratio)})\n")
-    return out
-
-
-def break_text(brk: SeriesBreak, lang: str) -> str:
-    """A series break in words."""
-    return brk.message().text(lang)
+def _components_cell(row: HistoryRow, lang: str) -> str:
+    """``10 长护险``: the add-ons inside the premium (the medical premium is the rest)."""
+    if not row.components:
+        return "-"
+    return ", ".join(f"{money(v)} {component_name(k, lang)}" for k, v in row.components.items())
 
 
 def category_rule_text(category: str | None, lang: str) -> str:
@@ -218,9 +214,7 @@ def category_rule_text(category: str | None, lang: str) -> str:
     return tr("note.category_by_id", lang, category=repr(category))
 
 
-def notes_text(
-    history: History, lang: str, any_low: bool, *, compact: bool = False
-) -> RenderableType:
+def notes_text(history: History, lang: str, any_low: bool, *, compact: bool = False) -> RenderableType:
     from rich.text import Text
 
     s = history.summary
@@ -230,6 +224,25 @@ def notes_text(
         lines.append(f"{BREAK_MARK} {tr('history.break', lang)}")
     if compact:
         lines.append(tr("history.compact", lang))
+    if history.view == "policy_year":
+        lines.append(tr("history.note_policy_view", lang))
+        inferred = [r.coverage_year for r in history.rows if r.policy_year_inferred]
+        if inferred:
+            lines.append(tr("history.note_policy_inferred", lang, years=year_ranges(inferred)))
+    floor_years = [r.coverage_year for r in history.rows if r.subsidy_at_least]
+    if floor_years:
+        lines.append(tr("history.note_subsidy_at_least", lang, years=year_ranges(floor_years)))
+    lines.append(tr("history.note_individual_share", lang))
+    parts = sorted({k for r in history.rows for k in r.components})
+    if parts:
+        names = ", ".join(component_name(k, lang) for k in parts)
+        lines.append(tr("history.note_components", lang, parts=names))
+    if history.chain_income:
+        from .history_summary import chained_note_text
+
+        lines.append(f"{CHAIN_MARK} {chained_note_text(history, lang)}")
+    if any(r.enrolment is not None for r in history.rows):
+        lines.append(tr("history.note_enrolment_unit", lang))
     for row in history.rows:
         if row.premium_missing is not None:
             why = say(row.premium_missing, lang)
@@ -263,15 +276,12 @@ def _category_years(history: History, lang: str) -> str:
         if row.category is not None:
             spans.setdefault(row.category, []).append(row.coverage_year)
             names[row.category] = name_or_dash(row.category_name, lang)
-    return "; ".join(
-        f"{cid} = {names[cid]} ({year_ranges(years)})" for cid, years in spans.items()
-    ) or "-"
+    return "; ".join(f"{cid} = {names[cid]} ({year_ranges(years)})" for cid, years in spans.items()) or "-"
 
 
 def history_chart(history: History, lang: str = "en") -> RenderableType:
     """Terminal charts: the burden per year, and premium vs income indices per segment."""
     from rich.text import Text
-
 
     out = Text()
     out.append(f"{tr('history.burden_chart', lang)}\n", style="bold")
@@ -294,7 +304,7 @@ def history_chart(history: History, lang: str = "en") -> RenderableType:
     out.append("  ")
     out.append("██", style="red")
     out.append(f" {legend_p}   ")
-    out.append("██", style="green")
+    out.append("░░", style="green")
     out.append(f" {legend_i}\n")
     for seg, points in segments:
         values = [v for p in points for v in (p.premium_index, p.income_index) if v is not None]
@@ -311,7 +321,9 @@ def history_chart(history: History, lang: str = "en") -> RenderableType:
             out.append(bar(p.premium_index or 0, top_index, BAR_WIDTH // 2 * 2), style="red")
             out.append(f" {index_text(p.premium_index)}\n")
             out.append("       ")
-            out.append(bar(p.income_index or 0, top_index, BAR_WIDTH // 2 * 2), style="green")
+            income_bar = bar(p.income_index or 0, top_index, BAR_WIDTH // 2 * 2)
+            # a glyph of its own, so the two series read apart without colour
+            out.append("░" * len(income_bar), style="green")
             out.append(f" {index_text(p.income_index)}\n")
     return out
 
@@ -341,82 +353,46 @@ HISTORY_COLUMNS = (
     "yoy_income",
     "segment",
     "low_confidence",
+    "premium_low_confidence",
+    "income_low_confidence",
+    "subsidy_at_least",
+    "medical_premium",
+    "components",
+    "individual_share",
+    "individual_share_at_most",
+    "income_index_chained",
+    "income_chained",
+    "enrolment",
+    "enrolment_change",
+    "enrolment_derived",
+    "enrolment_confidence",
+    "enrolment_low_confidence",
+    "policy_year_inferred",
 )
+
+#: The columns of the policy-year view: the same, keyed by policy (notice) year first.
+POLICY_YEAR_COLUMNS = ("region", "policy_year", "coverage_year", *HISTORY_COLUMNS[3:])
+
+
+def history_columns(history: History) -> tuple[str, ...]:
+    """The CSV columns of a history's view (:data:`HISTORY_COLUMNS` or, keyed by notice year,
+    :data:`POLICY_YEAR_COLUMNS`)."""
+    return POLICY_YEAR_COLUMNS if history.view == "policy_year" else HISTORY_COLUMNS
+
+
+def _components_field(components: dict[str, Any]) -> str:
+    """``ltc=10`` (``;`` between parts): the add-ons as one CSV field."""
+    return ";".join(f"{k}={v}" for k, v in components.items())
 
 
 def history_rows(history: History) -> list[dict[str, Any]]:
-    """One CSV row per coverage year (empty cells for missing values)."""
+    """One CSV row per year of the view (empty cells for missing values; marks as fields of
+    their own, ``true``/``false``)."""
+    columns = history_columns(history)
     rows: list[dict[str, Any]] = []
     for row in history.rows:
-        data = row.model_dump(include=set(HISTORY_COLUMNS))
+        data = row.model_dump(include=set(columns))
         data["region"] = history.region
-        rows.append({k: "" if data.get(k) is None else data[k] for k in HISTORY_COLUMNS})
+        data["components"] = _components_field(row.components)
+        rows.append({k: "" if data.get(k) is None else data[k] for k in columns})
     return rows
-
-
-SUMMARY_COLUMNS = (
-    "region",
-    "scope",
-    "income_measure",
-    "income_region",
-    "first_year",
-    "last_year",
-    "compare_first_year",
-    "compare_last_year",
-    "premium_multiple",
-    "premium_cagr",
-    "income_multiple",
-    "income_cagr",
-    "gap_pp_per_year",
-    "peak_burden_year",
-    "peak_burden_ratio",
-    "series_break",
-)
-
-
-def summary_rows(history: History) -> list[dict[str, Any]]:
-    """The summary as CSV rows: the whole span, then one row per income segment."""
-    s = history.summary
-    single = s.segments[0] if len(s.segments) == 1 else None
-    rows: list[dict[str, Any]] = [
-        {
-            "region": history.region,
-            "scope": "span",
-            "income_measure": single.income_measure if single else "",
-            "income_region": (single.income_region or "") if single else "",
-            "first_year": s.first_year,
-            "last_year": s.last_year,
-            "compare_first_year": s.compare_first_year or "",
-            "compare_last_year": s.compare_last_year or "",
-            "premium_multiple": s.premium_multiple,
-            "premium_cagr": s.premium_cagr,
-            "income_multiple": s.income_multiple,
-            "income_cagr": s.income_cagr,
-            "gap_pp_per_year": s.gap_pp_per_year,
-            "peak_burden_year": s.peak_burden_year,
-            "peak_burden_ratio": s.peak_burden_ratio,
-            "series_break": s.series_break,
-        }
-    ]
-    for seg in s.segments:
-        rows.append(
-            {
-                "region": history.region,
-                "scope": f"segment {seg.index + 1}",
-                "income_measure": seg.income_measure,
-                "income_region": seg.income_region or "",
-                "first_year": seg.first_year,
-                "last_year": seg.last_year,
-                "compare_first_year": seg.compare_first_year,
-                "compare_last_year": seg.compare_last_year,
-                "premium_multiple": seg.premium_multiple,
-                "premium_cagr": seg.premium_cagr,
-                "income_multiple": seg.income_multiple,
-                "income_cagr": seg.income_cagr,
-                "gap_pp_per_year": seg.gap_pp_per_year,
-                "peak_burden_year": seg.peak_burden_year,
-                "peak_burden_ratio": seg.peak_burden_ratio,
-                "series_break": False,
-            }
-        )
-    return [{k: "" if r.get(k) is None else r[k] for k in SUMMARY_COLUMNS} for r in rows]

@@ -1,0 +1,302 @@
+"""Start-up and loading costs (issue 18): printed, never asserted.
+
+    python bench/startup.py [--runs N] [--skip-cli] [--counties N]
+
+* ``calc`` as a fresh process against an empty typer app with the same options and against
+  ``python -c "import typer, pydantic, rich"``: runs alternate (one of each per round), medians
+  of wall and CPU time (user + sys of the child), ratios; with a warm rate cache, a cold one
+  (emptied before every run) and none (``PREMIUM_CALC_NO_CACHE=1``);
+* load + validate of every shipped rate file (``rates validate``'s path, never cached);
+* region lookup with a generated tree of ``--counties`` county files (3,000) in a temp dir:
+  the first book (builds the cache), a new book with a warm cache, and without a cache;
+* ``assess()`` per household with and without an income (the statistic is then looked up).
+
+Aims: calc within 1.15x of the empty typer app (warm cache); load + validate < 50 ms; lookup
+with 3,000 files < 20 ms warm; assess() <= 50 us per household. The machine may be shared:
+read medians, not single runs. In-process figures are CPU time of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CALC = [
+    "calc", "--region", "毕节", "--year", "2025",
+    "--member", "45", "--member", "42:female", "--member", "12:student", "--member", "70",
+    "--income", "14000",
+]  # fmt: skip
+
+#: An app with calc's options and nothing behind them: what typer alone costs.
+EMPTY_APP = """
+from pathlib import Path
+from typing import Annotated
+import typer
+app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+@app.command()
+def calc(
+    region: Annotated[str | None, typer.Option("--region", "-r")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y")] = None,
+    paid_in: Annotated[int | None, typer.Option("--paid-in")] = None,
+    member: Annotated[list[str] | None, typer.Option("--member", "-m")] = None,
+    household: Annotated[Path | None, typer.Option("--household")] = None,
+    income: Annotated[str | None, typer.Option("--income", "-i")] = None,
+    tier: Annotated[str | None, typer.Option("--tier")] = None,
+    late: Annotated[bool, typer.Option("--late")] = False,
+    statistic: Annotated[str, typer.Option("--income-stat")] = "rural",
+    thresholds: Annotated[str | None, typer.Option("--thresholds")] = None,
+    lang: Annotated[str, typer.Option("--lang")] = "en",
+    wan: Annotated[bool, typer.Option("--wan")] = False,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+    csv_out: Annotated[bool, typer.Option("--csv")] = False,
+    rates_dir: Annotated[list[Path] | None, typer.Option("--rates-dir")] = None,
+) -> None:
+    pass
+@app.command()
+def other() -> None:
+    pass
+app()
+"""
+
+
+#: Where one calc's CPU time goes, phase by phase, in a fresh process (warm cache).
+BREAKDOWN = """
+import io, json, time
+clock = time.process_time
+marks = [("start", clock())]
+import typer
+from pydantic import BaseModel, TypeAdapter  # what typer's adapters import
+marks.append(("import typer + pydantic (the floor)", clock()))
+import premium_calc.cli as cli
+marks.append(("import the command modules (all commands register)", clock()))
+command = typer.main.get_command(cli.app)
+marks.append(("typer builds every command (click objects, adapters)", clock()))
+from premium_calc.household.burden import assess
+from premium_calc.household.parsing import build_household
+from premium_calc.ratebook.book import RateBook
+marks.append(("import models, household, rate book", clock()))
+from rich.console import Console
+from premium_calc.render.assessment import assessment_table
+marks.append(("import rich and the renderer", clock()))
+book = RateBook()
+household = build_household(["45", "42:female", "12:student", "70"], "14000")
+result = assess(book, "毕节", 2025, household)
+marks.append(("household, rate book (cache), assess", clock()))
+Console(file=io.StringIO(), width=100).print(assessment_table(result, "en"))
+marks.append(("render the table", clock()))
+print(json.dumps([(name, (t - marks[i][1]) * 1000) for i, (name, t) in enumerate(marks[1:])]))
+"""
+
+
+def breakdown(runs: int, env: dict[str, str], cwd: Path) -> None:
+    import json
+
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", BREAKDOWN], check=True, capture_output=True, env=env, cwd=cwd
+        )
+        for name, ms in json.loads(out.stdout):
+            samples.setdefault(name, []).append(ms)
+    print(f"  where calc's CPU goes (in-process phases, medians of {runs} fresh processes, warm cache):")
+    for name, values in samples.items():
+        print(f"    {name:55} {statistics.median(values):7.1f} ms")
+
+
+def run_once(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """(wall, cpu) seconds of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=cwd)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def cli(runs: int, before: Path | None = None) -> None:
+    work = Path(tempfile.mkdtemp(prefix="pc-bench-"))
+    try:
+        script = work / "empty_app.py"
+        script.write_text(EMPTY_APP, encoding="utf-8")
+        warm_dir, cold_dir = work / "warm-cache", work / "cold-cache"
+        base_env = {k: v for k, v in os.environ.items() if not k.startswith("PREMIUM_CALC_")}
+        base_env["LANG"] = "C.UTF-8"
+        # The package of this checkout, whatever the current directory (children run in a
+        # temp dir: ``python -m`` puts the current directory first on sys.path).
+        base_env["PYTHONPATH"] = str(ROOT)
+        warm_env = {**base_env, "PREMIUM_CALC_CACHE_DIR": str(warm_dir)}
+        cold_env = {**base_env, "PREMIUM_CALC_CACHE_DIR": str(cold_dir)}
+        none_env = {**base_env, "PREMIUM_CALC_NO_CACHE": "1"}
+        calc = [sys.executable, "-m", "premium_calc", *CALC]
+        stack_cmd = [sys.executable, "-c", "import typer, pydantic, rich"]
+        empty_cmd = [sys.executable, str(script), "calc", *CALC[1:]]
+        cases: list[tuple[str, list[str], dict[str, str], Callable[[], None] | None]] = [
+            ('python -c "import typer, pydantic, rich"', stack_cmd, base_env, None),
+            ("empty typer app, calc's options", empty_cmd, base_env, None),
+            ("premium-calc calc, warm cache", calc, warm_env, None),
+            ("premium-calc calc, cold cache", calc, cold_env, lambda: shutil.rmtree(cold_dir, True)),
+            ("premium-calc calc, no cache", calc, none_env, None),
+        ]
+        if before is not None:  # another tree (the code before a change), run in the same rounds
+            other_env = {**none_env, "PYTHONPATH": str(before.resolve())}
+            cases.append((f"calc of {before.name}/, no cache", calc, other_env, None))
+        for _, cmd, env, _ in cases:  # warm the OS file cache and the warm rate cache
+            subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=work)
+        samples: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in cases}
+        for _ in range(runs):  # alternate: one run of each per round
+            for name, cmd, env, prepare in cases:
+                if prepare is not None:
+                    prepare()
+                samples[name].append(run_once(cmd, env, work))
+        wall = {k: statistics.median(w for w, _ in v) * 1000 for k, v in samples.items()}
+        cpu = {k: statistics.median(c for _, c in v) * 1000 for k, v in samples.items()}
+        stack, empty = cases[0][0], cases[1][0]
+        print(f"command line ({runs} alternating rounds, medians; {os.cpu_count()} cores, maybe shared)")
+        print(f"  {'':40} {'wall ms':>8} {'cpu ms':>8} {'cpu/stack':>10} {'cpu/empty app':>14}")
+        for name, *_ in cases:
+            print(
+                f"  {name:40} {wall[name]:8.1f} {cpu[name]:8.1f} {cpu[name] / cpu[stack]:10.2f}"
+                f" {cpu[name] / cpu[empty]:14.2f}"
+            )
+        print("  aim: calc (warm cache) <= 1.15x the empty typer app")
+        breakdown(max(5, runs // 2), warm_env, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def median_us(func: Callable[[], Any], runs: int, inner: int = 1) -> float:
+    """The median CPU time (this process's, so less disturbed by a shared machine) of a call."""
+    times = []
+    for _ in range(runs):
+        start = time.process_time()
+        for _ in range(inner):
+            func()
+        times.append((time.process_time() - start) / inner)
+    return statistics.median(times) * 1e6
+
+
+def book_of(*dirs: Path, cache: bool | None = None, **kw: Any) -> Any:
+    """A RateBook; ``cache`` only where the book has the option (the code before the cache)."""
+    from premium_calc.ratebook.book import RateBook
+
+    try:
+        return RateBook(list(dirs), use_env=False, cache=cache, **kw)
+    except TypeError:
+        return RateBook(list(dirs), use_env=False, **kw)
+
+
+def load_validate(runs: int) -> None:
+    from premium_calc.upkeep.validate import validate
+
+    validate(book_of(cache=False))  # imports, schemas
+    whole = median_us(lambda: validate(book_of(cache=False)), runs) / 1000
+    load = median_us(lambda: list(book_of(cache=False).regions()), runs) / 1000
+    warm = book_of(cache=True)
+    list(warm.regions())
+    cached = median_us(lambda: list(book_of(cache=True).regions()), runs) / 1000
+    count = len(warm.region_ids())
+    print(f"rate files ({count} files, medians of {runs})")
+    print(f"  load + validate (rates validate, no cache) : {whole:7.1f} ms  (aim < 50 ms)")
+    print(f"  load every file, parse + schema, no cache  : {load:7.1f} ms")
+    print(f"  load every file from a warm cache          : {cached:7.1f} ms")
+
+
+def write_counties(root: Path, count: int) -> None:
+    for i in range(count):
+        folder = root / "cn" / "guizhou" / f"g{i // 100:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"x{i:04d}.toml").write_text(
+            f"# generated county {i}\n[region]\n"
+            f'name = {{ zh = "测试{i:04d}县", en = "Testcounty {i:04d}" }}\n'
+            f'parent = "cn/guizhou/bijie"\nlevel = "county"\ncode = "9{i:05d}"\n'
+            f'aliases = ["测试{i:04d}"]\n\n[[year]]\ncoverage = 2025\npolicy = 2024\n'
+            f'source = {{ title = "generated", confidence = "low" }}\n',
+            encoding="utf-8",
+        )
+
+
+def lookup(runs: int, counties: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="pc-counties-") as tmp:
+        tree, cache = Path(tmp) / "rates", Path(tmp) / "cache"
+        write_counties(tree, counties)
+        old = os.environ.get("PREMIUM_CALC_CACHE_DIR")
+        os.environ["PREMIUM_CALC_CACHE_DIR"] = str(cache)
+        try:
+            query = f"测试{counties // 2:04d}县"
+
+            def one(use_cache: bool) -> None:
+                book_of(tree, cache=use_cache).standard(query, 2025)
+
+            cold_runs = max(3, runs // 5)
+
+            def cold() -> None:
+                shutil.rmtree(cache, ignore_errors=True)
+                one(True)
+
+            one(False)
+            first = median_us(cold, cold_runs) / 1000
+            one(True)
+            warm = median_us(lambda: one(True), runs) / 1000
+            none = median_us(lambda: one(False), cold_runs) / 1000
+        finally:
+            if old is None:
+                os.environ.pop("PREMIUM_CALC_CACHE_DIR", None)
+            else:
+                os.environ["PREMIUM_CALC_CACHE_DIR"] = old
+    print(f"region lookup + standard() with {counties} generated county files (new book each run)")
+    print(f"  cold cache (first book builds it) : {first:8.1f} ms  (median of {cold_runs})")
+    print(f"  warm cache                        : {warm:8.1f} ms  (median of {runs}; aim < 20 ms)")
+    print(f"  no cache                          : {none:8.1f} ms  (median of {cold_runs})")
+
+
+def households(runs: int) -> None:
+    from premium_calc.household.burden import assess
+    from premium_calc.household.parsing import build_household
+
+    book = book_of()
+    with_income = build_household(["45", "42:female", "12:student", "70"], "14000")
+    without = build_household(["45", "42:female", "12:student", "70"], None)
+    for hh in (with_income, without):
+        assess(book, "毕节", 2025, hh)
+    a = median_us(lambda: assess(book, "毕节", 2025, with_income), runs, 200)
+    b = median_us(lambda: assess(book, "毕节", 2025, without), runs, 200)
+    print(f"assess() per household, 4 members, Bijie 2025 (median of {runs} x 200)")
+    print(f"  with income    : {a:7.1f} us  (aim <= 50 us)")
+    print(f"  without income : {b:7.1f} us  (aim <= 50 us)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--counties", type=int, default=3000)
+    parser.add_argument("--skip-cli", action="store_true")
+    parser.add_argument(
+        "--before", type=Path, help="a copy of the package before a change: its calc runs in the same rounds"
+    )
+    args = parser.parse_args()
+    if not args.skip_cli:
+        cli(args.runs, args.before)
+    with tempfile.TemporaryDirectory(prefix="pc-bench-cache-") as cache:
+        os.environ["PREMIUM_CALC_CACHE_DIR"] = cache
+        load_validate(max(5, args.runs // 2))
+        lookup(args.runs, args.counties)
+        households(args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
