@@ -86,11 +86,13 @@ def main(argv: list[str]) -> int:
         print(f"{wheel.name}: {len(names)} files; {sdist.name}: complete")
         tests = [t for t in SDIST_TESTS if (root / t).is_file()]
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", *tests],
+            [sys.executable, "-m", "pytest", "-rs", "-p", "no:cacheprovider", *tests],
             cwd=root, capture_output=True, text=True,
         )  # fmt: skip
         out = run.stdout + run.stderr
-        print(out.strip().splitlines()[-1] if out.strip() else "(no output)")
+        summary = [line for line in out.splitlines() if " passed" in line or " failed" in line]
+        shown = summary[-1] if summary else "(no summary)"
+        print(f"tests from the unpacked sdist ({len(tests)} files): {shown}")
         skipped = [line for line in out.splitlines() if line.startswith("SKIPPED")]
         if run.returncode or skipped:
             print(out, file=sys.stderr)

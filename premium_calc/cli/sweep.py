@@ -23,7 +23,7 @@ from ._common import (
     short_help,
     user_errors,
 )
-from .calc import MEMBER_HELP, household_and_place, parse_thresholds
+from .calc import MEMBER_HELP, PresetOption, household_and_place, parse_thresholds
 from .language import LANG
 
 SWEEP_HELP = tr("cli.help.sweep", LANG)
@@ -45,6 +45,7 @@ def sweep(
         Path | None,
         typer.Option("--household", help=tr("cli.help.calc.household", LANG)),
     ] = None,
+    preset: PresetOption = None,
     income: Annotated[
         str | None,
         typer.Option("--income", "-i", help=tr("cli.help.sweep.income", LANG), metavar="START:STOP:STEP"),
@@ -74,7 +75,7 @@ def sweep(
     incomes = parse_income_range(income)
     shares = parse_thresholds(thresholds)
     hh, spec, region, year, year_note = household_and_place(
-        member, household, None, region, year, paid_in, lang
+        member, household, None, region, year, paid_in, lang, preset
     )
     book = get_book(rates_dir)
     result = income_sweep(
