@@ -228,33 +228,15 @@ def json_or_csv(json_out: bool, csv_out: bool, lang: str) -> None:
         fail(tr("cli.json_or_csv", lang), lang=lang)
 
 
-#: Commands whose rate book reads, parses and validates every file, never the rate cache.
-UNCACHED_COMMANDS = frozenset({("rates", "validate")})
-
-
-def get_book(rates_dir: list[Path] | None, *, cache: bool | None = None) -> RateBook:
-    """The rate book of a command (``cache``: whether it may use the rate cache; by default
-    yes, except for :data:`UNCACHED_COMMANDS`)."""
+def get_book(rates_dir: list[Path] | None, *, cache: bool = True) -> RateBook:
+    """The rate book of a command (``cache=False``: read and validate every file it uses, as
+    ``rates validate`` does, instead of the rate cache)."""
     from ..ratebook.book import RateBook
     from ..render.custom_rates import watch
 
-    if cache is None:
-        cache = _running_command() not in UNCACHED_COMMANDS
     book = RateBook(rates_dir or (), cache=cache)
     watch(book)  # results computed with it name the user's own rate files they use
     return book
-
-
-def _running_command() -> tuple[str, ...]:
-    """The names of the running command and its group (``("rates", "validate")``)."""
-    from .helpformat import click_module
-
-    ctx = click_module("globals").get_current_context(silent=True)
-    names: list[str] = []
-    while ctx is not None and ctx.parent is not None:  # the root's name is the program's
-        names.insert(0, ctx.info_name or "")
-        ctx = ctx.parent
-    return tuple(names)
 
 
 def console() -> Any:

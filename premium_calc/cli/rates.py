@@ -60,7 +60,7 @@ def validate_cmd(
     for path in paths or ():
         if not path.exists():
             raise RateFileError(path, Note("error.no_such_path"), rule="file")
-    book = get_book(rates_dir)
+    book = get_book(rates_dir, cache=False)  # validation reads every file, never the cache
     problems = validate(book, paths or None)
     files = count_files(book, paths)
     errs, warns = errors(problems), warnings(problems)
