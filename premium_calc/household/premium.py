@@ -29,39 +29,13 @@ from .members import Household, Spec
 from .rules import assist_for, check_tier, match_category
 
 _M = TypeVar("_M", bound=BaseModel)
-#: Per result model: its fields in order and their defaults (``...``: required).
-_SHAPES: dict[type[Any], tuple[tuple[str, ...], dict[str, Any]]] = {}
 
 
 def construct(cls: type[_M], **values: Any) -> _M:
-    """``cls.model_construct(**values)`` for the result models, without its per-field loop:
-    the values (of the fields' types, from validated data) are set as they are, fields left
-    out get their defaults and stay unset, as in validation. A model with private
-    attributes, a post-init hook, extra fields or default factories goes through pydantic's
-    own ``model_construct``. ``tests/test_rate_cache.py`` checks the two agree."""
-    shape = _SHAPES.get(cls)
-    if shape is None:
-        fields = cls.model_fields
-        simple = (
-            not cls.__private_attributes__
-            and cls.__pydantic_post_init__ is None
-            and cls.model_config.get("extra") != "allow"
-            and all(f.default_factory is None and f.alias is None for f in fields.values())
-        )
-        if not simple:
-            return cls.model_construct(**values)
-        shape = _SHAPES[cls] = (
-            tuple(fields),
-            {n: f.default for n, f in fields.items() if not f.is_required()},
-        )
-    order, defaults = shape
-    data = {name: values[name] if name in values else defaults[name] for name in order}
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", data)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+    """A result model from values that come from validated data, without validating them
+    again (pydantic's ``model_construct``: defaults are copied per instance, so no result
+    shares a mutable default with another)."""
+    return cls.model_construct(**values)
 
 
 class SourceRef(Frozen):
