@@ -111,9 +111,28 @@ def household_and_place(
     return hh, spec, region, covered, year_note
 
 
-PresetOption = Annotated[
-    str | None, typer.Option("--preset", "-p", help=tr("cli.help.history.preset", LANG))
+#: The household options ``calc``, ``worth`` and ``sweep`` share: one declaration each, so
+#: the same option reads the same in every command (see docs/cli.md).
+RegionOption = Annotated[str | None, typer.Option("--region", "-r", help=tr("cli.help.calc.region", LANG))]
+YearOption = Annotated[int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))]
+PaidInOption = Annotated[int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))]
+MemberOption = Annotated[
+    list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
 ]
+HouseholdOption = Annotated[
+    Path | None, typer.Option("--household", help=tr("cli.help.calc.household", LANG))
+]
+IncomeOption = Annotated[str | None, typer.Option("--income", "-i", help=tr("cli.help.calc.income", LANG))]
+TierOption = Annotated[str | None, typer.Option("--tier", help=tr("cli.help.calc.tier", LANG))]
+LateOption = Annotated[bool, typer.Option("--late", help=tr("cli.help.calc.late", LANG))]
+IncomeStatOption = Annotated[
+    str | None,
+    typer.Option("--income-stat", help=tr("cli.help.calc.income_stat", LANG), show_default=False),
+]
+ThresholdsOption = Annotated[
+    str | None, typer.Option("--thresholds", help=tr("cli.help.calc.thresholds", LANG))
+]
+PresetOption = Annotated[str | None, typer.Option("--preset", "-p", help=tr("cli.help.history.preset", LANG))]
 
 
 def preset_statistic(preset: str | None) -> str:
@@ -128,33 +147,17 @@ def preset_statistic(preset: str | None) -> str:
 @app.command(help=CALC_HELP, short_help=short_help(CALC_HELP))
 @user_errors
 def calc(
-    region: Annotated[
-        str | None,
-        typer.Option("--region", "-r", help=tr("cli.help.calc.region", LANG)),
-    ] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))] = None,
-    paid_in: Annotated[int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))] = None,
-    member: Annotated[
-        list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
-    ] = None,
-    household: Annotated[
-        Path | None,
-        typer.Option("--household", help=tr("cli.help.calc.household", LANG)),
-    ] = None,
-    income: Annotated[
-        str | None,
-        typer.Option("--income", "-i", help=tr("cli.help.calc.income", LANG)),
-    ] = None,
+    region: RegionOption = None,
+    year: YearOption = None,
+    paid_in: PaidInOption = None,
+    member: MemberOption = None,
+    household: HouseholdOption = None,
+    income: IncomeOption = None,
     preset: PresetOption = None,
-    tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.calc.tier", LANG))] = None,
-    late: Annotated[bool, typer.Option("--late", help=tr("cli.help.calc.late", LANG))] = False,
-    statistic: Annotated[
-        str | None,
-        typer.Option("--income-stat", help=tr("cli.help.calc.income_stat", LANG), show_default=False),
-    ] = None,
-    thresholds: Annotated[
-        str | None, typer.Option("--thresholds", help=tr("cli.help.calc.thresholds", LANG))
-    ] = None,
+    tier: TierOption = None,
+    late: LateOption = False,
+    statistic: IncomeStatOption = None,
+    thresholds: ThresholdsOption = None,
     lang: LangOption = DEFAULT_LANG,
     wan: Annotated[bool, typer.Option("--wan", help=tr("cli.help.calc.wan", LANG))] = False,
     json_out: JsonOption = False,

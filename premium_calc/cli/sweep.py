@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,7 +22,20 @@ from ._common import (
     short_help,
     user_errors,
 )
-from .calc import MEMBER_HELP, PresetOption, household_and_place, parse_thresholds
+from .calc import (
+    HouseholdOption,
+    LateOption,
+    MemberOption,
+    PaidInOption,
+    PresetOption,
+    RegionOption,
+    ThresholdsOption,
+    TierOption,
+    YearOption,
+    household_and_place,
+    parse_thresholds,
+)
+from .history import PlotOption
 from .language import LANG
 
 SWEEP_HELP = tr("cli.help.sweep", LANG)
@@ -32,32 +44,20 @@ SWEEP_HELP = tr("cli.help.sweep", LANG)
 @app.command(help=SWEEP_HELP, short_help=short_help(SWEEP_HELP))
 @user_errors
 def sweep(
-    region: Annotated[
-        str | None,
-        typer.Option("--region", "-r", help=tr("cli.help.calc.region", LANG)),
-    ] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))] = None,
-    paid_in: Annotated[int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))] = None,
-    member: Annotated[
-        list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
-    ] = None,
-    household: Annotated[
-        Path | None,
-        typer.Option("--household", help=tr("cli.help.calc.household", LANG)),
-    ] = None,
+    region: RegionOption = None,
+    year: YearOption = None,
+    paid_in: PaidInOption = None,
+    member: MemberOption = None,
+    household: HouseholdOption = None,
     preset: PresetOption = None,
     income: Annotated[
         str | None,
         typer.Option("--income", "-i", help=tr("cli.help.sweep.income", LANG), metavar="START:STOP:STEP"),
     ] = None,
-    tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.calc.tier", LANG))] = None,
-    late: Annotated[bool, typer.Option("--late", help=tr("cli.help.calc.late", LANG))] = False,
-    thresholds: Annotated[
-        str | None, typer.Option("--thresholds", help=tr("cli.help.calc.thresholds", LANG))
-    ] = None,
-    plot: Annotated[
-        Path | None, typer.Option("--plot", help=tr("cli.help.plot", LANG), show_default=False)
-    ] = None,
+    tier: TierOption = None,
+    late: LateOption = False,
+    thresholds: ThresholdsOption = None,
+    plot: PlotOption = None,
     lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     csv_out: CsvOption = False,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,7 +23,20 @@ from ._common import (
     short_help,
     user_errors,
 )
-from .calc import MEMBER_HELP, PresetOption, household_and_place, preset_statistic, share_value
+from .calc import (
+    HouseholdOption,
+    IncomeOption,
+    IncomeStatOption,
+    MemberOption,
+    PaidInOption,
+    PresetOption,
+    RegionOption,
+    TierOption,
+    YearOption,
+    household_and_place,
+    preset_statistic,
+    share_value,
+)
 from .language import LANG
 
 WORTH_HELP = tr("cli.help.worth", LANG)
@@ -59,26 +71,15 @@ def parse_share(text: str | None) -> Decimal:
 @app.command(help=WORTH_HELP, short_help=short_help(WORTH_HELP))
 @user_errors
 def worth(
-    region: Annotated[
-        str | None, typer.Option("--region", "-r", help=tr("cli.help.calc.region", LANG))
-    ] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help=tr("cli.help.calc.year", LANG))] = None,
-    paid_in: Annotated[int | None, typer.Option("--paid-in", help=tr("cli.help.calc.paid_in", LANG))] = None,
-    member: Annotated[
-        list[str] | None, typer.Option("--member", "-m", help=MEMBER_HELP, show_default=False)
-    ] = None,
-    household: Annotated[
-        Path | None, typer.Option("--household", help=tr("cli.help.calc.household", LANG))
-    ] = None,
-    income: Annotated[
-        str | None, typer.Option("--income", "-i", help=tr("cli.help.calc.income", LANG))
-    ] = None,
+    region: RegionOption = None,
+    year: YearOption = None,
+    paid_in: PaidInOption = None,
+    member: MemberOption = None,
+    household: HouseholdOption = None,
+    income: IncomeOption = None,
     preset: PresetOption = None,
-    tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.calc.tier", LANG))] = None,
-    statistic: Annotated[
-        str | None,
-        typer.Option("--income-stat", help=tr("cli.help.calc.income_stat", LANG), show_default=False),
-    ] = None,
+    tier: TierOption = None,
+    statistic: IncomeStatOption = None,
     stay: Annotated[
         list[str] | None,
         typer.Option("--stay", help=tr("cli.help.worth.stay", LANG), show_default=False),
