@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..messages import Note, pick, tr, uses_cjk
 from .chart_style import (
-    DEFAULT_DPI,
     DEFAULT_SIZE,
     PLOT_FORMATS,
     check_dpi,
@@ -130,22 +129,6 @@ def _language(lang: str) -> tuple[str, str | None, str | None]:
     if font is None:
         return "en", None, Note("chart.no_cjk_font")
     return "zh", font, None
-
-
-# The names other chart modules (render/sweep_chart.py) import from here before the style
-# moved to chart_style: kept so that they draw with the same settings.
-_matplotlib = matplotlib_module
-_quiet = drawing
-
-
-def _figure() -> Any:
-    """A figure of the default size and resolution (constrained layout)."""
-    return new_figure(DEFAULT_SIZE, DEFAULT_DPI)
-
-
-def _save(fig: Any, path: Path, fmt: str) -> None:
-    """Write at the default resolution (see :func:`chart_style.save`)."""
-    save(fig, path, fmt, DEFAULT_DPI)
 
 
 def year_span(start: int, end: int) -> str:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from ..messages import pick, tr
 from ..units import money, short_percent
-from .charts import ChartResult, _figure, _language, _matplotlib, _quiet, _save, check_plot_path
+from .chart_style import DEFAULT_DPI, DEFAULT_SIZE, credit_text, drawing, matplotlib_module, new_figure, save
+from .charts import ChartResult, _language, check_plot_path
 
 if TYPE_CHECKING:
     from ..analyses.sweep import SweepPoint, SweepResult
@@ -34,7 +35,7 @@ def plot_sweep(result: SweepResult, path: Path | str, lang: str = "en") -> Chart
     """The burden (%) against household income, with the thresholds and their crossings."""
     p = Path(path)
     fmt = check_plot_path(p)
-    _matplotlib()
+    matplotlib_module()
     used, font, note = _language(lang)
     premium = result.premium
     points = result.points
@@ -55,8 +56,8 @@ def plot_sweep(result: SweepResult, path: Path | str, lang: str = "en") -> Chart
         min(max(values, default=top_threshold), top_threshold * float(AXIS_MULTIPLE)), top_threshold
     )
     ceiling *= 1.08
-    with _quiet(font):
-        fig = _figure()
+    with drawing(font):
+        fig = new_figure(DEFAULT_SIZE, DEFAULT_DPI)
         ax = fig.subplots()
         region = pick(result.region_name, used)
         fig.suptitle(
@@ -177,8 +178,15 @@ def plot_sweep(result: SweepResult, path: Path | str, lang: str = "en") -> Chart
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
         if above:
-            fig.text(0.01, 0.005, tr("sweep.chart_cut", used), fontsize=7, color="dimgray")
-        _save(fig, p, fmt)
+            fig.text(0.01, 0.025, tr("sweep.chart_cut", used), fontsize=7, color="dimgray")
+        # the credit line every chart carries: data version, sources, date, tool; the layout
+        # keeps the bottom strip free for it (and the footnote)
+        engine = fig.get_layout_engine()
+        if engine is not None and hasattr(engine, "set"):
+            engine.set(rect=(0, 0.05, 1, 0.95))
+        credit = credit_text(used, len(premium.sources))
+        fig.text(0.01, 0.003, credit, fontsize=7, color="dimgray")
+        save(fig, p, fmt, DEFAULT_DPI)
     return ChartResult(path=p, format=fmt, lang=used, font=font, note=note)
 
 
