@@ -277,6 +277,25 @@ def test_cli_chart(tmp_path: Path) -> None:
     assert (tmp_path / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_cli_chart_size_and_dpi(tmp_path: Path) -> None:
+    # --size 6x4 at --dpi 110: a 660 x 440 pixel PNG, like history and compare charts.
+    pytest.importorskip("matplotlib")
+    from PIL import Image
+
+    target = tmp_path / "small.png"
+    code, _, err = run(
+        "sweep", *BIJIE, "--member", "45", "--income", "2000:40000:2000",
+        "--plot", str(target), "--size", "6x4", "--dpi", "110",
+    )  # fmt: skip
+    assert code == 0, err
+    with Image.open(target) as image:
+        assert image.size == (660, 440)
+    code, out, err = run(
+        "sweep", *BIJIE, "--member", "45", "--income", "2000:40000:2000", "--plot", str(target), "--dpi", "5"
+    )
+    assert code == 2 and out == "" and "dpi" in err
+
+
 def test_summary_lines_in_english(book: RateBook) -> None:
     result = income_sweep(book, build_household(FAMILY), "毕节", 2026, [D(14000)])
     lines = summary_lines(result, "en")

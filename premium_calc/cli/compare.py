@@ -25,7 +25,7 @@ from ._common import (
     user_errors,
 )
 from .calc import PresetOption
-from .history import NoChartOption, PlotOption, plot_note
+from .history import DpiOption, NoChartOption, PlotOption, SizeOption, plot_note
 from .language import LANG
 
 COMPARE_HELP = tr("cli.help.compare", LANG)
@@ -62,12 +62,8 @@ def compare(
     ] = None,
     preset: PresetOption = None,
     plot: PlotOption = None,
-    dpi: Annotated[
-        int | None, typer.Option("--dpi", help=tr("cli.help.dpi", LANG), show_default=False)
-    ] = None,
-    size: Annotated[
-        str | None, typer.Option("--size", help=tr("cli.help.size", LANG), show_default=False)
-    ] = None,
+    dpi: DpiOption = None,
+    size: SizeOption = None,
     no_chart: NoChartOption = False,
     lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,

@@ -37,6 +37,8 @@ PlotOption = Annotated[
     typer.Option("--plot", help=tr("cli.help.plot", LANG), show_default=False),
 ]
 NoChartOption = Annotated[bool, typer.Option("--no-chart", help=tr("cli.help.no_chart", LANG))]
+DpiOption = Annotated[int | None, typer.Option("--dpi", help=tr("cli.help.dpi", LANG), show_default=False)]
+SizeOption = Annotated[str | None, typer.Option("--size", help=tr("cli.help.size", LANG), show_default=False)]
 
 
 def _parse_income(raw: str | None, stat: str | None, lang: str) -> tuple[str | None, str | None]:
@@ -108,12 +110,8 @@ def history(
     preset: Annotated[str | None, typer.Option("--preset", "-p", help=PRESET_HELP)] = None,
     tier: Annotated[str | None, typer.Option("--tier", help=tr("cli.help.history.tier", LANG))] = None,
     plot: PlotOption = None,
-    dpi: Annotated[
-        int | None, typer.Option("--dpi", help=tr("cli.help.dpi", LANG), show_default=False)
-    ] = None,
-    size: Annotated[
-        str | None, typer.Option("--size", help=tr("cli.help.size", LANG), show_default=False)
-    ] = None,
+    dpi: DpiOption = None,
+    size: SizeOption = None,
     no_chart: NoChartOption = False,
     summary_csv: Annotated[
         bool, typer.Option("--summary-csv", help=tr("cli.help.history.summary_csv", LANG))

@@ -35,7 +35,7 @@ from .calc import (
     household_and_place,
     parse_thresholds,
 )
-from .history import PlotOption
+from .history import DpiOption, PlotOption, SizeOption
 from .language import LANG
 
 SWEEP_HELP = tr("cli.help.sweep", LANG)
@@ -58,6 +58,8 @@ def sweep(
     late: LateOption = False,
     thresholds: ThresholdsOption = None,
     plot: PlotOption = None,
+    dpi: DpiOption = None,
+    size: SizeOption = None,
     lang: LangOption = DEFAULT_LANG,
     json_out: JsonOption = False,
     csv_out: CsvOption = False,
@@ -94,7 +96,7 @@ def sweep(
     if plot is not None:
         from ..render.sweep_chart import plot_sweep
 
-        chart_result = plot_sweep(result, plot, lang.value)
+        chart_result = plot_sweep(result, plot, lang.value, dpi=dpi, size=size)
     if json_out:
         echo_json(result)
     elif csv_out:

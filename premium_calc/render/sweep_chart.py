@@ -15,7 +15,18 @@ from typing import TYPE_CHECKING
 
 from ..messages import pick, tr
 from ..units import money, short_percent
-from .chart_style import DEFAULT_DPI, DEFAULT_SIZE, credit_text, drawing, matplotlib_module, new_figure, save
+from .chart_style import (
+    CREDIT_SIZE,
+    DEFAULT_SIZE,
+    check_dpi,
+    credit_text,
+    drawing,
+    matplotlib_module,
+    new_figure,
+    parse_size,
+    save,
+    wrap,
+)
 from .charts import ChartResult, _language, check_plot_path
 
 if TYPE_CHECKING:
@@ -31,10 +42,21 @@ _BOX = {"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1}
 _COLOURS = ("tab:orange", "tab:red", "tab:purple", "tab:brown")
 
 
-def plot_sweep(result: SweepResult, path: Path | str, lang: str = "en") -> ChartResult:
-    """The burden (%) against household income, with the thresholds and their crossings."""
+def plot_sweep(
+    result: SweepResult,
+    path: Path | str,
+    lang: str = "en",
+    *,
+    dpi: int | None = None,
+    size: tuple[float, float] | str | None = None,
+) -> ChartResult:
+    """The burden (%) against household income, with the thresholds and their crossings;
+    ``dpi`` (PNG, default 150) and ``size`` in inches (default 9 x 6.5) as the command line's
+    ``--dpi`` and ``--size``."""
     p = Path(path)
     fmt = check_plot_path(p)
+    resolution = check_dpi(dpi)
+    figsize = parse_size(size) or DEFAULT_SIZE
     matplotlib_module()
     used, font, note = _language(lang)
     premium = result.premium
@@ -57,24 +79,19 @@ def plot_sweep(result: SweepResult, path: Path | str, lang: str = "en") -> Chart
     )
     ceiling *= 1.08
     with drawing(font):
-        fig = new_figure(DEFAULT_SIZE, DEFAULT_DPI)
+        fig = new_figure(figsize, resolution)
         ax = fig.subplots()
         region = pick(result.region_name, used)
-        fig.suptitle(
-            tr(
-                "sweep.chart_title",
-                used,
-                region=region,
-                year=result.coverage_year,
-                size=result.household_size,
-            )
+        title = tr(
+            "sweep.chart_title", used, region=region, year=result.coverage_year, size=result.household_size
         )
+        fig.suptitle(wrap(title, figsize[0] - 0.3, 12), fontsize=12)
         if premium.total_paid is not None:
             subtitle = tr("sweep.chart_paid", used, paid=money(premium.total_paid))
         else:
             high = money(premium.total_paid_high) if premium.total_paid_high is not None else "?"
             subtitle = tr("sweep.chart_paid_between", used, low=money(premium.total_paid_low), high=high)
-        ax.set_title(subtitle, fontsize=9, color="dimgray")
+        ax.set_title(wrap(subtitle, figsize[0] - 1.0, 9), fontsize=9, color="dimgray")
         if any(v is not None for v in known):
             ax.plot(
                 incomes,
@@ -177,17 +194,19 @@ def plot_sweep(result: SweepResult, path: Path | str, lang: str = "en") -> Chart
         ax.xaxis.set_major_formatter(_thousands())
         ax.grid(alpha=0.3)
         ax.legend(loc="upper right", fontsize=8)
+        # the bottom strip: the footnote (if any) and the credit line every chart carries (data
+        # version, sources, date, tool), wrapped to the figure's width; the layout keeps it free
+        bottom = wrap(credit_text(used, len(premium.sources)), figsize[0] - 0.2, CREDIT_SIZE)
         if above:
-            fig.text(0.01, 0.025, tr("sweep.chart_cut", used), fontsize=7, color="dimgray")
-        # the credit line every chart carries: data version, sources, date, tool; the layout
-        # keeps the bottom strip free for it (and the footnote)
+            bottom = wrap(tr("sweep.chart_cut", used), figsize[0] - 0.2, CREDIT_SIZE) + "\n" + bottom
+        lines = bottom.count("\n") + 1
+        strip = min((lines * CREDIT_SIZE * 1.45 / 72 + 0.08) / figsize[1], 0.4)
         engine = fig.get_layout_engine()
         if engine is not None and hasattr(engine, "set"):
-            engine.set(rect=(0, 0.05, 1, 0.95))
-        credit = credit_text(used, len(premium.sources))
-        fig.text(0.01, 0.003, credit, fontsize=7, color="dimgray")
-        save(fig, p, fmt, DEFAULT_DPI)
-    return ChartResult(path=p, format=fmt, lang=used, font=font, note=note)
+            engine.set(rect=(0, strip, 1, 1 - strip))  # (left, bottom, width, height)
+        fig.text(0.01, 0.01, bottom, fontsize=CREDIT_SIZE, color="dimgray", va="bottom", linespacing=1.3)
+        save(fig, p, fmt, resolution)
+    return ChartResult(path=p, format=fmt, lang=used, font=font, note=note, size=figsize, dpi=resolution)
 
 
 def _top(point: SweepPoint) -> float:
