@@ -34,7 +34,7 @@ def test_ratios_and_thresholds_read_naturally() -> None:
     out = _out(*BIJIE, "--lang", "zh")
     assert "11.43%（相当于1.37个月的收入，也就是28.57个工作日的收入）" in out  # 0.1143 x 12 = 1.37
     assert "负担线：5%（已超过）；10%（已超过）" in out
-    assert "(可信度: 低†)" in out
+    assert "（可信度：低†）" in out
 
 
 def test_without_income_the_statistic_basis_is_said() -> None:

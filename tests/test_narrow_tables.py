@@ -256,7 +256,7 @@ def test_json_with_csv_is_refused(args: tuple[str, ...], lang: str) -> None:
     code, out, err = run(*args, "--json", "--csv", "--lang", lang)
     assert code == 2 and out == ""
     assert err.count("\n") == 1
-    expected = "错误: --json 和 --csv 只能选一种" if lang == "zh" else "error: give --json or --csv, not both"
+    expected = "错误：--json 和 --csv 只能选一种" if lang == "zh" else "error: give --json or --csv, not both"
     assert err.strip() == expected
 
 

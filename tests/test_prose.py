@@ -194,13 +194,13 @@ def test_calc_shows_bilingual_notes_in_the_users_language(book: RateBook) -> Non
     assert len(schedule.notes) == 2
     zh = _out(*BIJIE, "--lang", "zh")
     en = _out(*BIJIE, "--lang", "en")
-    note_lines = [line for line in zh.splitlines() if line.startswith(("注: 毕节市：", "注: 贵州省："))]
+    note_lines = [line for line in zh.splitlines() if line.startswith(("注：毕节市：", "注：贵州省："))]
     assert len(note_lines) == 2
     for line in note_lines:
         text = re.sub(r"\bcn(/[a-z0-9_]+)*", " ", line.split("：", 1)[1])  # region ids are not prose
         assert CJK.search(text)
         assert not re.search(r"[A-Za-z]{2,}", text), line  # no English sentence left
-    assert "注: 毕节市：毕节的汇总给出的是全省标准：每人400元" in zh
+    assert "注：毕节市：毕节的汇总给出的是全省标准：每人400元" in zh
     for note in schedule.notes:
         assert str(note) not in zh
         assert f"note: {note}" in en

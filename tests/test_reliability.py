@@ -245,7 +245,7 @@ def test_an_overlay_that_reuses_a_bundled_name_is_ambiguous_and_validate_warns(t
     result = cli("calc", "-r", "湖南", "-m", "40", "--rates-dir", str(tmp_path), "--lang", "zh")
     assert result.returncode == 2
     assert result.stderr == (
-        "错误: '湖南'对应多个费率地区：湖南省 (aa/fake); 湖南省 (cn/hunan)（请用地区编号，如 cn/hunan）\n"
+        "错误：'湖南'对应多个费率地区：湖南省 (aa/fake); 湖南省 (cn/hunan)（请用地区编号，如 cn/hunan）\n"
     )
     checked = cli("rates", "validate", "--rates-dir", str(tmp_path))
     shared = [line for line in checked.stdout.splitlines() if "also a name of" in line]

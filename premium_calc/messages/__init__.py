@@ -78,6 +78,12 @@ def _code(lang: str) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def labelled(key: str, lang: str, /, **fields: object) -> str:
+    """The text of ``key`` followed by a colon in the language's typography, ready for a value:
+    ``家庭年收入：`` (a full-width colon, no space) or ``household income: ``."""
+    return tr(key, lang, **fields) + tr("punct.colon", lang)
+
+
 def tr_or(key: str, lang: str, fallback: str) -> str:
     """The text of ``key`` in ``lang``, or ``fallback`` where the catalog has no such key (a
     value from the data, such as a measure or a level, shown as it is)."""
@@ -169,4 +175,4 @@ def _rebuild(key: str, fields: dict[str, object]) -> Note:
     return Note(key, **fields)
 
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Note", "has", "pick", "tr", "tr_or", "uses_cjk"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Note", "has", "labelled", "pick", "tr", "tr_or", "uses_cjk"]

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..household.members import spec_text
-from ..messages import pick, tr, uses_cjk
+from ..messages import labelled, pick, tr, uses_cjk
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -31,6 +31,7 @@ from .formats import (
     say,
     yuan_text,
 )
+from .paragraph import Paragraph
 
 
 def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False) -> RenderableType:
@@ -48,8 +49,9 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
     where = name if uses_cjk(lang) else f"{name} ({result.region})"
     if result.place is not None:
         where = tr("calc.place_title", lang, place=result.place.name, code=result.place.code, standard=where)
-    title = f"{where} {tr('calc.coverage_year', lang)} {result.coverage_year}{policy}{tier}"
-    table = Table(title=title, title_justify="left", show_footer=True)
+    joiner = comma if result.place is not None and uses_cjk(lang) else " "
+    title = f"{where}{joiner}{tr('calc.coverage_year', lang)} {result.coverage_year}{policy}{tier}"
+    table = Table(show_footer=True)
     table.add_column("#", justify="right", footer="")
     table.add_column(tr("calc.member", lang), footer=tr("calc.total", lang))
     table.add_column(tr("calc.category", lang))
@@ -96,26 +98,26 @@ def assessment_table(result: Assessment, lang: str = "en", *, wan: bool = False)
             + _paid_text(m.paid, m.paid_low, m.paid_high, lang) + mark,
             ("≥" if m.subsidy_is_national_minimum else "") + money(m.subsidy),
         )
-    lines: list[RenderableType] = [Text(summary_line(result, lang, wan=wan))]
+    lines: list[RenderableType] = [Paragraph(summary_line(result, lang, wan=wan))]
     for note in [*result.notes, *result.burden.notes]:
         if getattr(note, "key", None) in HEADLINE_NOTES:
-            lines.append(Text(say(note, lang), style="bold yellow"))
-    lines.append(table)
+            lines.append(Paragraph(say(note, lang), style="bold yellow"))
+    lines += [Paragraph(title, style="italic"), table]
     lines.append(burden_text(result, lang, wan=wan))
-    facts = Text()
+    facts: list[RenderableType] = []
     if result.national_minimum is not None:
         minimum = yuan_text(result.national_minimum, lang)
-        facts.append(f"{tr('calc.national_min', lang)}: {minimum}\n", style="dim")
+        facts.append(Paragraph(minimum, prefix=labelled("calc.national_min", lang), style="dim"))
     if result.collection_start or result.collection_end:
         start = result.collection_start.isoformat() if result.collection_start else "?"
         end = result.collection_end.isoformat() if result.collection_end else "?"
-        facts.append(f"{tr('calc.window', lang)}: {start} .. {end}\n", style="dim")
+        facts.append(Paragraph(f"{start} .. {end}", prefix=labelled("calc.window", lang), style="dim"))
     for note in result.notes:
         if getattr(note, "key", None) not in HEADLINE_NOTES:
-            facts.append(f"{tr('calc.note', lang)}: {say(note, lang)}\n", style="dim")
+            facts.append(Paragraph(say(note, lang), prefix=labelled("calc.note", lang), style="dim"))
     if result.subsidy_is_national_minimum:
-        facts.append(f"≥ {tr('calc.subsidy_floor', lang)}\n", style="dim")
-    lines.append(facts)
+        facts.append(Paragraph(f"≥ {tr('calc.subsidy_floor', lang)}", style="dim"))
+    lines.append(Group(*facts, Text("")))
     lines.append(sources_text(result.sources, lang, any_low))
     return Group(*lines)
 
@@ -179,6 +181,7 @@ def summary_line(result: Assessment, lang: str, *, wan: bool = False) -> str:
 
 
 def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> RenderableType:
+    from rich.console import Group
     from rich.text import Text
 
     b = result.burden
@@ -188,15 +191,15 @@ def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> Renderab
         stat = b.statistic
         mark = confidence_mark(stat.confidence if stat.confidence in ("low",) else None)
         out.append(
-            f"  {tr('calc.income_stat', lang)}: {stat.label(lang)} = {yuan_text(stat.value, lang)}{mark}"
+            f"  {labelled('calc.income_stat', lang)}{stat.label(lang)} = {yuan_text(stat.value, lang)}{mark}"
             f" x {b.household_size} = {yuan_text(b.income, lang, wan)}\n"
         )
     elif b.income is not None:
-        out.append(f"  {tr('calc.income', lang)}: {yuan_text(b.income, lang, wan)}\n")
+        out.append(f"  {labelled('calc.income', lang)}{yuan_text(b.income, lang, wan)}\n")
     if b.income_per_capita is not None:
-        out.append(f"  {tr('calc.per_capita', lang)}: {yuan_text(b.income_per_capita, lang, wan)}\n")
+        out.append(f"  {labelled('calc.per_capita', lang)}{yuan_text(b.income_per_capita, lang, wan)}\n")
     if b.paid_per_member is not None:
-        out.append(f"  {tr('calc.per_member', lang)}: {yuan_text(b.paid_per_member, lang)}\n")
+        out.append(f"  {labelled('calc.per_member', lang)}{yuan_text(b.paid_per_member, lang)}\n")
     if not b.computable and b.ratio_low is not None:
         bounds = (
             tr("calc.ratio_between", lang, low=percent(b.ratio_low), high=percent(b.ratio_high))
@@ -204,15 +207,16 @@ def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> Renderab
             else tr("calc.ratio_at_least", lang, low=percent(b.ratio_low))
         )
         why = say(b.reason, lang)
-        out.append(f"  {tr('calc.ratio', lang)}: {bounds}{UNKNOWN_MARK} ({why})\n", style="yellow")
+        out.append(f"  {labelled('calc.ratio', lang)}{bounds}{UNKNOWN_MARK} ({why})\n", style="yellow")
     elif not b.computable:
         why = say(b.reason, lang)
-        out.append(f"  {tr('calc.ratio', lang)}: {tr('calc.not_computable', lang)} ({why})\n", style="yellow")
+        shown = tr("calc.not_computable", lang)
+        out.append(f"  {labelled('calc.ratio', lang)}{shown} ({why})\n", style="yellow")
     else:
         style = "red" if any(c.exceeded for c in b.thresholds[-1:]) else (
             "yellow" if any(c.exceeded for c in b.thresholds) else "green"
         )
-        out.append(f"  {tr('calc.ratio', lang)}: ")
+        out.append(f"  {labelled('calc.ratio', lang)}")
         out.append(percent(b.burden_ratio), style=f"bold {style}")
         out.append(tr("calc.equivalents", lang, months=b.months_of_income, days=b.days_of_work) + "\n")
         checks = tr("calc.list_separator", lang).join(
@@ -225,31 +229,33 @@ def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> Renderab
         )
         if checks:
             out.append(f"  {tr('calc.threshold_line', lang, checks=checks)}\n")
-    for note in b.notes:
-        if getattr(note, "key", None) in HEADLINE_NOTES:
-            continue
-        out.append(f"  {tr('calc.note', lang)}: {say(note, lang)}\n", style="dim")
-    return out
+    notes = [
+        Paragraph(say(note, lang), prefix="  " + labelled("calc.note", lang), style="dim")
+        for note in b.notes
+        if getattr(note, "key", None) not in HEADLINE_NOTES
+    ]
+    return Group(out, *notes) if notes else out
 
 
 def sources_text(sources: Sequence[SourceRef], lang: str, low_footnote: bool = False) -> RenderableType:
+    from rich.console import Group
     from rich.text import Text
 
-    out = Text()
-    out.append(f"{tr('calc.sources', lang)}:\n", style="bold")
+    parts: list[RenderableType] = [Text(labelled("calc.sources", lang).rstrip(), style="bold")]
     for i, s in enumerate(sources, start=1):
         mark = confidence_mark(s.confidence)
         url = f" <{s.url}>" if s.url else ""
-        label = tr("calc.confidence", lang)
         level = confidence_word(s.confidence, lang)
-        out.append(f"  [{i}] {s.title_in(lang)}{url} ({label}: {level}{mark})\n", style="dim")
+        confidence = f"{labelled('calc.confidence', lang)}{level}{mark}"
+        shown = f"{s.title_in(lang)}{url}{tr('punct.parenthesised', lang, text=confidence)}"
+        parts.append(Paragraph(shown, prefix=f"  [{i}] ", style="dim"))
     if low_footnote or any(s.confidence == "low" for s in sources):
-        out.append(f"  {LOW_MARK} {tr('calc.low_note', lang)}\n", style="yellow")
+        parts.append(Paragraph(tr("calc.low_note", lang), prefix=f"  {LOW_MARK} ", style="yellow"))
     from .custom_rates import custom_rates_line
 
     if custom := custom_rates_line(lang):
-        out.append(f"  {custom}\n", style="bold yellow")
-    return out
+        parts.append(Paragraph(custom, prefix="  ", style="bold yellow"))
+    return Group(*parts)
 
 
 def assessment_rows(result: Assessment) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..messages import tr, uses_cjk
+from ..messages import labelled, tr, uses_cjk
 from ..units import money, percent
 from .assessment import sources_text
 from .formats import BAR_WIDTH, LOW_MARK, bar, component_name, say
@@ -247,9 +247,9 @@ def _notes_text(c: Comparison, lang: str, any_low: bool, any_floor: bool) -> Ren
 
     notes = Text()
     notes.append(f"{tr('history.notes', lang)}:\n", style="bold")
-    lines = [] if c.household else [f"{tr('history.category', lang)}: {say_rule(c, lang)}"]
+    lines = [] if c.household else [f"{labelled('history.category', lang)}{say_rule(c, lang)}"]
     if c.household:
-        lines.append(f"{tr('compare.members', lang)}: {', '.join(c.household)}")
+        lines.append(f"{labelled('compare.members', lang)}{', '.join(c.household)}")
         for row in c.rows:
             if row.members:
                 listed = ", ".join(
@@ -268,7 +268,7 @@ def _notes_text(c: Comparison, lang: str, any_low: bool, any_floor: bool) -> Ren
                 groups.setdefault(key, []).append(row.region)
         for (where, year, measure), regions in groups.items():
             lines.append(
-                f"{tr('history.income', lang)}: {stat}, {year}, {measure_text(measure, lang)} ({where}):"
+                f"{labelled('history.income', lang)}{stat}, {year}, {measure_text(measure, lang)} ({where}):"
                 f" {', '.join(regions)}"
             )
         lines += [say(n, lang) for r in c.rows for n in r.notes]

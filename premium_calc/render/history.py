@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analyses.history import segment_indices
 from ..analyses.series import LOW_INCOME_CONFIDENCE
-from ..messages import pick, tr
+from ..messages import labelled, pick, tr
 from ..units import half_up, money, percent
 from .assessment import sources_text
 from .formats import LOW_MARK, component_name, say, year_ranges
@@ -249,16 +249,16 @@ def notes_text(history: History, lang: str, any_low: bool, *, compact: bool = Fa
             lines.append(f"{tr('history.missing_premium', lang)} {row.coverage_year}: {why}")
     if s.missing_income_years:
         years = ", ".join(map(str, s.missing_income_years))
-        lines.append(f"{tr('history.missing_income', lang)}: {years}")
+        lines.append(f"{labelled('history.missing_income', lang)}{years}")
     if s.uncovered_years:
-        lines.append(f"{tr('history.uncovered', lang)}: {year_ranges(s.uncovered_years)}")
+        lines.append(f"{labelled('history.uncovered', lang)}{year_ranges(s.uncovered_years)}")
     if history.kind == "category":
         rule = category_rule_text(history.category, lang)
     else:
         rule = tr("note.category_household", lang)
-    lines.append(f"{tr('history.category', lang)}: {rule}")
+    lines.append(f"{labelled('history.category', lang)}{rule}")
     if history.kind == "category":
-        lines.append(f"{tr('history.category', lang)}: {_category_years(history, lang)}")
+        lines.append(f"{labelled('history.category', lang)}{_category_years(history, lang)}")
     lines += [say(n, lang) for n in history.notes]
     if any_low:
         lines.append(f"{LOW_MARK} {tr('history.low', lang)}")

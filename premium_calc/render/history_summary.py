@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..messages import tr, tr_or
+from ..messages import labelled, tr, tr_or
 from ..units import money, percent
 from .formats import BREAK_MARK, multiple_text
 
@@ -196,7 +196,7 @@ def summary_text(history: History, lang: str = "en") -> RenderableType:
         )
     if s.peak_burden_year is not None:
         out.append(
-            f"  {tr('history.peak', lang)}: {shown_year(history, s.peak_burden_year)}"
+            f"  {labelled('history.peak', lang)}{shown_year(history, s.peak_burden_year)}"
             f" ({percent(s.peak_burden_ratio)})\n"
         )
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..messages import tr
+from ..messages import labelled, tr
 from ..units import money
 from .formats import LOW_MARK, confidence_mark, confidence_word, level_name, region_name
 
@@ -46,8 +46,8 @@ def validation_report(errors: list[Problem], warnings: list[Problem], files: int
         lines.append(f"{tr('rates.' + title, lang)} ({len(group)}):")
         lines += [p.render(shown_path(p.file), lang) for p in group]
     lines.append(
-        f"{tr('rates.checked', lang)}: {files}; {tr('rates.errors', lang)}: {len(errors)};"
-        f" {tr('rates.warnings', lang)}: {len(warnings)}"
+        f"{labelled('rates.checked', lang)}{files}; {labelled('rates.errors', lang)}{len(errors)};"
+        f" {labelled('rates.warnings', lang)}{len(warnings)}"
     )
     return lines
 
@@ -57,13 +57,13 @@ def explanation_header(e: Explanation, lang: str) -> str:
     name = region_name(e.name, lang)
     policy = f", {tr('rates.policy_year', lang)} {e.policy_year}" if e.policy_year else ""
     minimum = (
-        f"\n{tr('rates.national_min', lang)}: {money(e.national_minimum)}"
+        f"\n{labelled('rates.national_min', lang)}{money(e.national_minimum)}"
         if e.national_minimum is not None
         else ""
     )
     return (
         f"{name} {e.region}, {tr('rates.coverage_year', lang)} {e.year}{policy}\n"
-        f"{tr('rates.chain', lang)}: {' -> '.join(e.chain)}{minimum}"
+        f"{labelled('rates.chain', lang)}{' -> '.join(e.chain)}{minimum}"
     )
 
 
@@ -75,8 +75,8 @@ def show_report(view: RegionView, lang: str) -> list[str | Grid]:
     name = region_name(view.name, lang)
     parts: list[str | Grid] = [
         f"{name} {view.region} ({level_name(view.level, lang)}) {shown_path(view.file)}",
-        f"{tr('rates.chain', lang)}: {' -> '.join(view.chain)}",
-        f"{tr('rates.years', lang)}: {', '.join(str(y) for y in view.years) or '-'}",
+        f"{labelled('rates.chain', lang)}{' -> '.join(view.chain)}",
+        f"{labelled('rates.years', lang)}{', '.join(str(y) for y in view.years) or '-'}",
     ]
     any_low = False
     columns = [Column(tr("rates.key", lang))] + [
@@ -121,8 +121,8 @@ def explain_report(e: Explanation, lang: str) -> list[str]:
             "",
             f"{v.key} = {v.text_in(lang)}{mark}{formula}",
             f"  {where} ({whose})",
-            f"  {tr('rates.source', lang)}: {v.source.title_in(lang)}{url}"
-            f" ({tr('rates.confidence', lang)}: {confidence_word(v.source.confidence, lang)}{mark})",
+            f"  {labelled('rates.source', lang)}{v.source.title_in(lang)}{url}"
+            f" ({labelled('rates.confidence', lang)}{confidence_word(v.source.confidence, lang)}{mark})",
         ]
     if any_low:
         lines.append(f"\n{LOW_MARK} {tr('rates.low_note', lang)}")

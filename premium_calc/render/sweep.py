@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..household.members import spec_text
-from ..messages import pick, tr, uses_cjk
+from ..messages import labelled, pick, tr, uses_cjk
 from ..units import money, percent, short_percent
 from .assessment import HEADLINE_NOTES, sources_text
 from .formats import LOW_MARK, UNKNOWN_MARK, bar, range_text, say, yuan_text
+from .paragraph import Paragraph
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -259,25 +260,28 @@ def sweep_table(result: SweepResult, lang: str = "en", *, width: int | None = No
         table.add_row(*cells, Text(shown, style=style), *(_above(a, lang) for a in point.above))
     for income, label in pending:
         marker(income, label)
-    lines: list[RenderableType] = [Text(line) for line in summary_lines(result, lang)]
+    lines: list[RenderableType] = [Paragraph(line) for line in summary_lines(result, lang)]
     for note in result.notes:
         if getattr(note, "key", None) in HEADLINE_NOTES:
-            lines.append(Text(say(note, lang), style="bold yellow"))
+            lines.append(Paragraph(say(note, lang), style="bold yellow"))
     lines.append(table)
-    facts = Text()
+    facts: list[RenderableType] = []
     if cut:
-        facts.append(f"{CUT_MARK} {tr('sweep.bar_cut', lang, top=short_percent(top))}\n", style="dim")
+        facts.append(
+            Paragraph(tr("sweep.bar_cut", lang, top=short_percent(top)), prefix=f"{CUT_MARK} ", style="dim")
+        )
     if any(p.burden_ratio is None and p.ratio_low is not None for p in result.points):
-        facts.append(f"{LIGHT_BLOCK} {tr('sweep.bar_unknown', lang)}\n", style="dim")
+        facts.append(Paragraph(tr("sweep.bar_unknown", lang), prefix=f"{LIGHT_BLOCK} ", style="dim"))
+    note_prefix = labelled("calc.note", lang)
     for point in result.points:
         if point.reason is not None:
-            facts.append(f"{tr('calc.note', lang)}: {say(point.reason, lang)}\n", style="yellow")
+            facts.append(Paragraph(say(point.reason, lang), prefix=note_prefix, style="yellow"))
             break
     for note in result.notes:
         if getattr(note, "key", None) not in HEADLINE_NOTES:
-            facts.append(f"{tr('calc.note', lang)}: {say(note, lang)}\n", style="dim")
-    facts.append(f"{tr('calc.note', lang)}: {tr('sweep.rounding', lang)}\n", style="dim")
-    lines.append(facts)
+            facts.append(Paragraph(say(note, lang), prefix=note_prefix, style="dim"))
+    facts.append(Paragraph(tr("sweep.rounding", lang), prefix=note_prefix, style="dim"))
+    lines.append(Group(*facts, Text("")))
     any_low = any(m.confidence == "low" for m in premium.members)
     lines.append(sources_text(premium.sources, lang, any_low))
     return Group(*lines)

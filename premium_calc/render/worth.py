@@ -12,13 +12,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..household.members import spec_text
-from ..messages import Note, pick, tr, uses_cjk
+from ..messages import Note, labelled, pick, tr, uses_cjk
 from ..units import money, percent
 from .assessment import burden_text, sources_text, summary_line
 from .formats import LOW_MARK, UNKNOWN_MARK, confidence_mark, say
+from .paragraph import Paragraph, wrapped
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from rich.text import Text
 
     from ..analyses.worth import Layer, StayOutcome, WorthResult
     from ..analyses.worth.stay import Basis, Bound
@@ -66,27 +68,29 @@ def worth_report(result: WorthResult, lang: str = "en") -> RenderableType:
     if a.place is not None:
         name = tr("calc.place_title", lang, place=a.place.name, code=a.place.code, standard=name)
     parts: list[RenderableType] = [
-        Text(tr("worth.title", lang, region=name, year=a.coverage_year, size=len(a.members)), style="bold"),
-        Text(summary_line(a, lang)),
-        Text(tr("worth.average_vs_scenario", lang), style="dim"),
-        _members_table(result, lang),
+        Paragraph(
+            tr("worth.title", lang, region=name, year=a.coverage_year, size=len(a.members)), style="bold"
+        ),
+        Paragraph(summary_line(a, lang)),
+        Paragraph(tr("worth.average_vs_scenario", lang), style="dim"),
+        *_members_table(result, lang),
         _average_text(result, lang),
     ]
     for outcome_view in _stays_tables(result, lang):
-        parts.append(outcome_view)
+        parts.append(wrapped(outcome_view) if isinstance(outcome_view, Text) else outcome_view)
     if result.dropouts:
-        parts.append(_dropout_text(result, lang))
+        parts.append(wrapped(_dropout_text(result, lang)))
     parts.append(burden_text(a, lang))
-    parts.append(_rules_text(result, lang))
+    parts.append(wrapped(_rules_text(result, lang)))
     any_low = any(b.confidence == "low" for b in result.rules)
     parts.append(sources_text(_sources(result), lang, any_low))
     return Group(*parts)
 
 
-def _members_table(result: WorthResult, lang: str) -> RenderableType:
+def _members_table(result: WorthResult, lang: str) -> list[RenderableType]:
     from rich.table import Table
 
-    table = Table(title=tr("worth.members_title", lang), title_justify="left", show_footer=True)
+    table = Table(show_footer=True)
     table.add_column("#", justify="right")
     table.add_column(tr("calc.member", lang), footer=tr("calc.total", lang))
     table.add_column(tr("worth.col.paid", lang), justify="right", footer=money(result.total_paid))
@@ -117,18 +121,18 @@ def _members_table(result: WorthResult, lang: str) -> RenderableType:
             _times(m.expected_per_paid, lang),
             like,
         )
-    return table
+    return [Paragraph(tr("worth.members_title", lang), style="italic"), table]
 
 
 def _average_text(result: WorthResult, lang: str) -> RenderableType:
+    from rich.console import Group
     from rich.text import Text
 
-    out = Text()
+    out: list[RenderableType] = []
     avg = result.average
     if avg is None:
-        out.append(tr("worth.no_average", lang) + "\n", style="yellow")
-        return out
-    out.append(tr("worth.average_line", lang, year=avg.year, value=money(avg.value)) + "\n")
+        return Group(Paragraph(tr("worth.no_average", lang), style="yellow"), Text(""))
+    out.append(Paragraph(tr("worth.average_line", lang, year=avg.year, value=money(avg.value))))
     from ..analyses.worth import USE_MULTIPLES
 
     uses = tr("calc.list_separator", lang).join(
@@ -141,7 +145,7 @@ def _average_text(result: WorthResult, lang: str) -> RenderableType:
         )
         for u, m in USE_MULTIPLES.items()
     )
-    out.append(tr("worth.uses_line", lang, uses=uses) + "\n", style="dim")
+    out.append(Paragraph(tr("worth.uses_line", lang, uses=uses), style="dim"))
     seen: set[tuple[int, int]] = set()
     beats = False
     for m in result.members:
@@ -152,15 +156,14 @@ def _average_text(result: WorthResult, lang: str) -> RenderableType:
         beats = beats or bool(u.stay_beats_premium)
         who = pick(u.population, lang)
         out.append(
-            tr("worth.like_you_line", lang, n=u.per_100, who=who, year=u.survey_year) + "\n", style="dim"
+            Paragraph(tr("worth.like_you_line", lang, n=u.per_100, who=who, year=u.survey_year), style="dim")
         )
     if beats and avg.stay_value is not None:
-        out.append(tr("worth.like_you_more", lang, value=money(avg.stay_value)) + "\n", style="dim")
+        out.append(Paragraph(tr("worth.like_you_more", lang, value=money(avg.stay_value)), style="dim"))
     if any(m.utilisation is None and m.status != "employee" for m in result.members):
-        out.append(tr("worth.like_you_missing", lang) + "\n", style="dim")
-    for note in result.notes:
-        out.append(f"{tr('calc.note', lang)}: {say(note, lang)}\n", style="dim")
-    return out
+        out.append(Paragraph(tr("worth.like_you_missing", lang), style="dim"))
+    out += [Paragraph(say(n, lang), prefix=labelled("calc.note", lang), style="dim") for n in result.notes]
+    return Group(*out, Text(""))
 
 
 def _layer_cell(layer: Layer | None, lang: str) -> str:
@@ -180,7 +183,8 @@ def _stays_tables(result: WorthResult, lang: str) -> list[RenderableType]:
     for (bill, level), views in groups.items():
         level_name = tr(f"worth.level.{level}", lang)
         title = tr("worth.stay_title", lang, bill=money(bill), level=level_name)
-        table = Table(title=title, title_justify="left")
+        out.append(Paragraph(title, style="italic"))
+        table = Table()
         table.add_column(tr("worth.col.members", lang))
         for key in ("worth.col.basic", "worth.col.critical", "worth.col.assistance", "worth.col.reimbursed",
                     "worth.col.left", "worth.col.share"):  # fmt: skip
@@ -238,7 +242,7 @@ def _stay_notes(views: list[Any], lang: str) -> RenderableType:
             if layer.missing is not None:
                 items.insert(0, layer.missing)
             for note in items:
-                line = f"  {tr(f'worth.layer.{layer.layer}', lang)}: {say(note, lang)}"
+                line = f"  {labelled(f'worth.layer.{layer.layer}', lang)}{say(note, lang)}"
                 if line not in seen:
                     seen.add(line)
                     text.append(line + "\n", style="dim")
@@ -250,7 +254,7 @@ def _stay_notes(views: list[Any], lang: str) -> RenderableType:
     return text
 
 
-def _dropout_text(result: WorthResult, lang: str) -> RenderableType:
+def _dropout_text(result: WorthResult, lang: str) -> Text:
     from rich.text import Text
 
     out = Text()
@@ -287,10 +291,11 @@ def _dropout_text(result: WorthResult, lang: str) -> RenderableType:
     return out
 
 
-def _rules_text(result: WorthResult, lang: str) -> RenderableType:
+def _rules_text(result: WorthResult, lang: str) -> Text:
     from rich.text import Text
 
     out = Text()
+    colon = tr("punct.colon", lang)
     out.append(tr("worth.rules_title", lang) + "\n", style="bold")
     for basis in result.rules:
         section = tr(f"worth.section.{basis.section}", lang)
@@ -305,10 +310,11 @@ def _rules_text(result: WorthResult, lang: str) -> RenderableType:
         )
         mark = confidence_mark(basis.confidence)
         late = f" {tr('worth.beyond_source', lang)}" if basis.beyond_source else ""
-        out.append(f"  {section}: {kind}{where}{mark}{late}\n", style="dim")
+        out.append(f"  {section}{colon}{kind}{where}{mark}{late}\n", style="dim")
     for name, reason in result.missing_rules.items():
         section = tr(f"worth.section.{name}", lang)
-        out.append(f"  {section}: {tr('worth.rule_missing', lang)} {say(reason, lang)}\n", style="yellow")
+        missing = tr("worth.rule_missing", lang) + ("" if uses_cjk(lang) else " ")
+        out.append(f"  {section}{colon}{missing}{say(reason, lang)}\n", style="yellow")
     return out
 
 
