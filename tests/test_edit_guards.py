@@ -6,6 +6,7 @@ Results computed with the user's own rate files carry a "custom rates: FILE" lin
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,7 +142,7 @@ def test_calc_with_an_overlay_names_it(tmp_path: Path) -> None:
     mine = overlay(tmp_path)
     code, out, err = run(*CALC, "--rates-dir", str(mine))
     assert code == 0, err
-    out = out.replace("\n", "")  # the console wraps long lines
+    out = re.sub(r"\n\s*", "", out)  # the console wraps long lines (continuations indented)
     assert "custom rates:" in out and "guizhou.toml" in out and "your own rate files" in out
     code, out, _ = run(*CALC, "--rates-dir", str(mine), "--lang", "zh")
     assert "自定义费率：" in out
