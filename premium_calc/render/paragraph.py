@@ -32,9 +32,9 @@ NO_LINE_END = "（「『《〈【〔“‘([{"
 # (a word, a date, an amount, a web address) or a single other character, then closing marks;
 # or a run of spaces (a break opportunity, dropped at a line's end).
 _UNIT = re.compile(
-    rf"[{re.escape(NO_LINE_END)}]*"
+    rf"(?:[{re.escape(NO_LINE_END)}]\s*)*"  # opening marks stay with what they open
     r"(?:[^\s\u2e80-\uffef“”‘’…]+|[^\s])"
-    rf"[{re.escape(NO_LINE_START)}]*"
+    rf"(?:\s*[{re.escape(NO_LINE_START)}])*"  # closing marks stay with what they close, spaces or not
     r"|\s+"
 )
 
