@@ -19,13 +19,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ..errors import expect_type
 from ..messages import Note
 from ..ratebook.book import RateBook
 from ..ratebook.income import IncomeFigure, IncomeStats, check_statistic
+from ..ratebook.schedule import Schedule
 from ..ratefiles.model import Name
 from ..units import half_up
 from .members import Household
-from .premium import PremiumResult, calculate, construct
+from .premium import PremiumResult, premium_fields
+from .results import construct
 
 #: Default affordability thresholds: premium paid as a share of household income.
 DEFAULT_THRESHOLDS: tuple[Decimal, ...] = (Decimal("0.05"), Decimal("0.10"))
@@ -46,7 +49,9 @@ def check_thresholds(values: object, name: str = "thresholds") -> tuple[Decimal,
     """Affordability thresholds, validated and sorted: shares of income strictly between 0 and
     1 (``Decimal("0.1")`` is 10%), given as Decimals or ints (a float is refused: it is not
     the number written). Anything else is an :class:`~premium_calc.errors.OptionError`."""
-    from ..errors import OptionError, expect_type
+    if values is DEFAULT_THRESHOLDS:
+        return DEFAULT_THRESHOLDS  # checked and sorted
+    from ..errors import OptionError
 
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         expect_type(values, list, name, "a list of shares of income such as [Decimal('0.1')]")
@@ -117,14 +122,35 @@ def measure_burden(
     expect_type(household, Household, "household", "a Household (build_household(...))")
     if statistic is not None:
         expect_type(statistic, IncomeFigure, "statistic", "an IncomeFigure (IncomeStats.figure(...))")
-    thresholds = check_thresholds(thresholds)
+    return _burden(
+        premium.total_paid,
+        premium.total_paid_low,
+        premium.total_paid_high,
+        len(premium.resident_members),
+        household,
+        household.annual_income,
+        statistic,
+        check_thresholds(thresholds),
+        notes,
+    )
+
+
+def _burden(
+    paid: Decimal | None,
+    paid_low: Decimal,
+    paid_high: Decimal | None,
+    residents: int,
+    household: Household,
+    income: Decimal | None,
+    statistic: IncomeFigure | None,
+    thresholds: Sequence[Decimal],
+    notes: Sequence[Note],
+) -> Burden:
+    """:func:`measure_burden` of checked values (``income``: the household's own, or None)."""
     # Built with construct (see premium.calculate): the values have their fields' types;
     # notes given as text become notes, as validation would make them.
     notes = [n if isinstance(n, Note) else Note.verbatim(n) for n in notes]
     size = household.size
-    residents = len(premium.resident_members)
-    paid = premium.total_paid
-    income = household.annual_income
     basis: Literal["household", "statistic", "none", "incomplete"] = "household"
     per_member = half_up(paid / residents, DAYS_PLACES) if residents and paid is not None else None
     missing = household.members_without_income
@@ -150,10 +176,9 @@ def measure_burden(
         basis = "statistic"
     elif income is None:
         basis = "none"
-    per_member = half_up(paid / residents, DAYS_PLACES) if residents and paid is not None else None
     if paid is None and income:
         # What the household pays is only known within bounds: so is its burden.
-        high = premium.total_paid_high
+        high = paid_high
         return construct(
             Burden,
             income=income,
@@ -163,7 +188,7 @@ def measure_burden(
             income_per_capita=half_up(income / size, DAYS_PLACES),
             paid_per_member=None,
             burden_ratio=None,
-            ratio_low=half_up(premium.total_paid_low / income, RATIO_PLACES),
+            ratio_low=half_up(paid_low / income, RATIO_PLACES),
             ratio_high=half_up(high / income, RATIO_PLACES) if high is not None else None,
             months_of_income=None,
             days_of_work=None,
@@ -226,29 +251,42 @@ def assess(
     ``statistic`` (``rural``, ``urban``, ``all``, ``q1``..``q5``) is the income used when the
     household gives none.
     """
-    from ..errors import expect_type
-    from ..ratebook.book import RateBook as _Book
-
-    expect_type(book, _Book, "book", "a RateBook")
-    expect_type(region, str, "region", "a region id or name (text)")
-    expect_type(year, int, "year", "a coverage year (a whole number)")
-    expect_type(household, Household, "household", "a Household (build_household(...))")
-    expect_type(statistic, str, "statistic", "an income statistic such as 'rural'")
+    if not isinstance(book, RateBook):
+        expect_type(book, RateBook, "book", "a RateBook")
+    if not isinstance(region, str):
+        expect_type(region, str, "region", "a region id or name (text)")
+    if type(year) is not int:  # a bool is no year
+        expect_type(year, int, "year", "a coverage year (a whole number)")
+    if not isinstance(household, Household):
+        expect_type(household, Household, "household", "a Household (build_household(...))")
+    if not isinstance(statistic, str):
+        expect_type(statistic, str, "statistic", "an income statistic such as 'rural'")
     statistic = check_statistic(statistic)
     thresholds = check_thresholds(thresholds)
     if stats is not None:
         expect_type(stats, IncomeStats, "stats", "IncomeStats (book.income_stats())")
     schedule = book.standard(region, year)
-    premium = calculate(schedule, household, tier=tier, late=late)
+    # The fields of the premium, without building a PremiumResult to copy them from.
+    fields = premium_fields(schedule, household, tier=tier, late=late)
     figure: IncomeFigure | None = None
     notes: list[Note] = []
-    if household.annual_income is None and not household.members_without_income:
+    income = household.annual_income
+    if income is None and not household.members_without_income:
         income_stats = stats if stats is not None else book.income_stats()
-        names = {r: book.region(r).name for r in schedule.chain}
+        names = _chain_names(book, schedule)
         figure, notes = _statistic_for(income_stats, statistic, year - 1, schedule.chain, names)
-    burden = measure_burden(premium, household, statistic=figure, thresholds=thresholds, notes=notes)
-    fields = {name: getattr(premium, name) for name in PremiumResult.model_fields}
-    fields.update((name, list(value)) for name, value in fields.items() if isinstance(value, list))
+    residents = sum(1 for m in fields["members"] if m.status != "employee")
+    burden = _burden(
+        fields["total_paid"],
+        fields["total_paid_low"],
+        fields["total_paid_high"],
+        residents,
+        household,
+        income,
+        figure,
+        thresholds,
+        notes,
+    )
     return construct(
         Assessment,
         **fields,
@@ -256,6 +294,16 @@ def assess(
         burden_ratio=burden.burden_ratio,
         burden=burden,
     )
+
+
+def _chain_names(book: RateBook, schedule: Schedule) -> dict[str, Name]:
+    """The names of the regions of a schedule's chain (kept with the schedule: its book's)."""
+    key = ("chain names", id(book))
+    hit = schedule.memo.get(key)
+    if hit is None or hit[0] is not book:
+        hit = schedule.memo[key] = (book, {r: book.region(r).name for r in schedule.chain})
+    names: dict[str, Name] = hit[1]
+    return names
 
 
 #: Statistics already looked up, per IncomeStats (whose rows never change once read): the
@@ -274,7 +322,7 @@ def _statistic_for(
         return figure, list(notes)
     key = (statistic, year, tuple(chain))
     hit = memo.get(key)
-    if hit is None or hit[0] != names:
+    if hit is None or (hit[0] is not names and hit[0] != names):  # the names of _chain_names: the same
         figure, notes = stats.for_region(statistic, year, chain, names)
-        hit = memo[key] = (dict(names), figure, tuple(notes))
+        hit = memo[key] = (names, figure, tuple(notes))
     return hit[1], list(hit[2])

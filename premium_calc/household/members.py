@@ -109,6 +109,8 @@ class _Checked(BaseModel):
     the field in one line (in English and Chinese), not pydantic's ValidationError
     (``model_validate``, pydantic's own entry, keeps raising that)."""
 
+    model_config = ConfigDict(defer_build=True)  # no schema built at import (it has no fields)
+
     def __init__(self, /, **data: Any) -> None:
         # pydantic calls this __init__ for nested members too: only the outermost call turns
         # the ValidationError (whose locations pydantic merges) into a HouseholdError.

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -259,10 +258,9 @@ def load_household_file(path: Path | str) -> HouseholdFile:
     expect_type(path, (Path, str), "path", "a household file (a path)")
     p = Path(path)
     text = read_limited_text(p, lambda note: HouseholdError(note, file=str(p)), limit=HOUSEHOLD_FILE_BYTES)
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
+    from ..ratefiles.reading import toml_module
+
+    tomllib = toml_module()
 
     data: Any
     try:

@@ -14,28 +14,20 @@ household's totals are then ``None``, with bounds (``total_paid_low``/``total_pa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Literal, TypeVar
-
-from pydantic import BaseModel
+from typing import Any, Literal
 
 from .._frozen import Frozen
-from ..errors import DataMissingError
+from ..errors import DataMissingError, expect_type
 from ..messages import Note, uses_cjk
 from ..ratebook.schedule import Schedule, ScheduleAssist
 from ..ratefiles.model import Name, Source, prose_note, weakest
 from ..units import ZERO
-from .members import Household, Spec
+from .members import Household, Member, Spec
+from .results import built
+from .results import construct as construct  # (analyses import it from here)
 from .rules import assist_for, check_tier, match_category
-
-_M = TypeVar("_M", bound=BaseModel)
-
-
-def construct(cls: type[_M], **values: Any) -> _M:
-    """A result model from values that come from validated data, without validating them
-    again (pydantic's ``model_construct``: defaults are copied per instance, so no result
-    shares a mutable default with another)."""
-    return cls.model_construct(**values)
 
 
 class SourceRef(Frozen):
@@ -168,18 +160,32 @@ def calculate(
     ``late``: the household enrols outside the collection window; members without an
     assisted rule pay the region's late-enrollment amount where the rate file has one.
 
-    The results are built with :func:`construct` (``model_construct``): every value comes from a validated
+    The results are built with :func:`construct`: every value comes from a validated
     schedule and household with the type its field has (exact Decimals, notes as
     :class:`~premium_calc.messages.Note`), so validating them again would only cost time
     (and the first time, building the schemas). ``tests/test_rate_cache.py`` checks that
     the results validate to themselves.
     """
-    from ..errors import expect_type
-    from .members import Household as _Household
+    return construct(PremiumResult, **premium_fields(schedule, household, tier=tier, late=late))
 
-    expect_type(schedule, Schedule, "schedule", "a Schedule (RateBook.schedule(...))")
-    expect_type(household, _Household, "household", "a Household (build_household(...))")
-    chosen = check_tier(schedule, tier)
+
+def premium_fields(
+    schedule: Schedule, household: Household, *, tier: str | None = None, late: bool = False
+) -> dict[str, Any]:
+    """The fields of :func:`calculate`'s :class:`PremiumResult` (for a model that extends it,
+    such as the :class:`~premium_calc.household.burden.Assessment`, without a copy).
+
+    What one member comes to under a schedule (category, amounts, rule, sources) depends on
+    the member, the tier and ``late`` only: it is worked out once per schedule and kept with
+    it (:attr:`Schedule.memo`); each result gets its own copy of every mutable value."""
+    if not isinstance(schedule, Schedule):
+        expect_type(schedule, Schedule, "schedule", "a Schedule (RateBook.schedule(...))")
+    if not isinstance(household, Household):
+        expect_type(household, Household, "household", "a Household (build_household(...))")
+    memo = schedule.memo
+    chosen = check_tier(schedule, tier) if tier is not None else memo.get("default tier", _UNSET)
+    if chosen is _UNSET:
+        chosen = memo["default tier"] = check_tier(schedule, None)
     if late and schedule.late is None:
         raise DataMissingError(
             schedule.region,
@@ -188,141 +194,51 @@ def calculate(
             Note("error.no_late_amount"),
             kind="late",
         )
+    if len(memo) > _MEMO_SIZE:
+        memo.clear()
+    distinct: list[Source] = memo.setdefault("distinct sources", [])
     sources: list[Source] = []
-    #: id -> position of the sources listed (no two listed are equal, so the one a source is
-    #: identical to is the one it equals: comparing models field by field is the slow way).
+    #: id -> position of the sources listed. Sources equal to one listed are the same source:
+    #: each is mapped once (per schedule) to the first equal one seen, and compared by
+    #: identity (comparing models field by field is the slow way).
     listed: dict[int, int] = {}
 
     def source_index(source: Source) -> int:
-        known = listed.get(id(source))
-        if known is not None:
-            return known
-        if source not in sources:
-            sources.append(source)
-        position = listed[id(source)] = sources.index(source)
+        key = ("source of", id(source))
+        hit = memo.get(key)
+        if hit is None or hit[0] is not source:
+            same = next((d for d in distinct if d == source), None)
+            if same is None:
+                distinct.append(source)
+                same = source
+            hit = memo[key] = (source, same)
+        same = hit[1]
+        position = listed.get(id(same))
+        if position is None:
+            position = listed[id(same)] = len(sources)
+            sources.append(same)
         return position
 
     source_index(schedule.source)
     members: list[MemberPremium] = []
     for index, member in enumerate(household.members, start=1):
-        age = member.age_in(schedule.coverage_year)
-        if member.employee:
-            members.append(
-                construct(
-                    MemberPremium,
-                    index=index,
-                    member=member.describe(),
-                    age=age,
-                    status="employee",
-                    category=None,
-                    category_name=None,
-                    tier=None,
-                    gross=ZERO,
-                    assistance=ZERO,
-                    paid=ZERO,
-                    paid_low=ZERO,
-                    paid_high=ZERO,
-                    subsidy=None,
-                    assisted_rule=None,
-                    components={},
-                    confidence=None,
-                    source=None,
-                )
-            )
-            continue
-        category = match_category(schedule, member, index)
-        if category.missing is not None:
-            # No sourced amount for this category: the member is shown as unknown, with the
-            # reason, and the others are still priced.
-            source_index(category.amount_origin.source)
-            members.append(
-                construct(
-                    MemberPremium,
-                    index=index,
-                    member=member.describe(),
-                    age=age,
-                    status="resident",
-                    category=category.id,
-                    category_name=category.name,
-                    tier=None,
-                    gross=None,
-                    assistance=None,
-                    paid=None,
-                    paid_low=ZERO,
-                    paid_high=None,
-                    subsidy=category.subsidy,
-                    assisted_rule=None,
-                    unknown="amount",
-                    unknown_reason=prose_note(category.missing),
-                    components={},
-                    confidence=category.source.confidence,
-                    source=source_index(category.amount_origin.source),
-                )
-            )
-            continue
-        gross = category.amount(chosen)
-        if gross is None:
-            raise DataMissingError(
-                schedule.region,
-                schedule.coverage_year,
-                Note("error.what_category_tier", category=category.id, tier=chosen),
-                Note("error.no_tier_amount"),
-                kind="tier",
-            )
-        origin = category.amount_origin
-        subsidy = category.subsidy
-        # A region that sets no subsidy of its own inherits the national figure, which is a
-        # minimum (不低于): say so rather than present it as the local amount.
-        national_floor = (
-            schedule.region != "cn"
-            and category.subsidy_origin is not None
-            and category.subsidy_origin.region == "cn"
-        )
-        components = dict(category.includes)
-        assist, open_rule = assist_for(schedule, member, gross, index)
-        status: Literal["resident", "late"] = "resident"
-        if late and assist is None and open_rule is None:
-            assert schedule.late is not None and schedule.late_origin is not None
-            gross = schedule.late.amount
-            origin = schedule.late_origin
-            subsidy = ZERO
-            national_floor = False
-            status = "late"
-        high = assist.paid(gross) if assist is not None else gross
-        if open_rule is not None and open_rule.rule.at_most is not None:
-            high = min(high, open_rule.rule.at_most)
-        rule = assist if assist is not None else open_rule
-        src = rule.origin.source if rule is not None else origin.source
-        if rule is not None and weakest([origin.source.confidence, src.confidence]) != src.confidence:
-            src = origin.source  # report the weaker of the amount's and the rule's sources
-        source_index(origin.source)
-        paid: Decimal | None = high if open_rule is None else None
-        members.append(
-            construct(
-                MemberPremium,
-                index=index,
-                member=member.describe(),
-                age=age,
-                status=status,
-                category=category.id,
-                category_name=category.name,
-                tier=chosen if category.tier_amounts else None,
-                gross=gross,
-                assistance=gross - paid if paid is not None else None,
-                paid=paid,
-                paid_low=paid if paid is not None else ZERO,
-                paid_high=high,
-                subsidy=subsidy,
-                subsidy_is_national_minimum=national_floor,
-                gross_is_national_minimum=schedule.national_fallback and status != "late",
-                assisted_rule=rule.id if rule is not None else None,
-                unknown=None if open_rule is None else "assistance",
-                unknown_reason=None if open_rule is None else _missing_reason(open_rule),
-                components=components,
-                confidence=src.confidence,
-                source=source_index(src),
-            )
-        )
+        try:
+            key = (member, chosen, late)
+            row = memo.get(key)
+        except TypeError:  # pragma: no cover - a member with an unhashable value
+            key, row = None, None
+        if row is None:
+            row = _price(schedule, member, index, chosen, late)
+            if key is not None:
+                memo[key] = row
+        template, given, includes, listed_sources, source = row
+        for src in listed_sources:
+            source_index(src)
+        values = template.copy()  # in field order, index first
+        values["index"] = index
+        values["components"] = dict(includes)
+        values["source"] = source_index(source) if source is not None else None
+        members.append(built(MemberPremium, values, set(given)))
 
     resident = [m for m in members if m.status != "employee"]
     if resident and all(m.unknown == "amount" for m in resident):
@@ -342,12 +258,11 @@ def calculate(
         notes.append(Note("note.late_waiting", days=schedule.late.waiting_days))
     for m in members:
         if m.unknown is not None:
-            key = f"note.member_{m.unknown}_unknown"  # note.member_assistance_unknown / _amount_
-            notes.append(Note(key, index=m.index, member=Spec(m.member), reason=m.unknown_reason or ""))
+            note = f"note.member_{m.unknown}_unknown"  # note.member_assistance_unknown / _amount_
+            notes.append(Note(note, index=m.index, member=Spec(m.member), reason=m.unknown_reason or ""))
     complete = all(m.unknown is None for m in members)
     highs = [m.paid_high for m in members]
-    return construct(
-        PremiumResult,
+    return dict(
         region=schedule.region,
         region_name=schedule.name,
         standard_region=schedule.standard_from,
@@ -363,7 +278,7 @@ def calculate(
         coverage_year=schedule.coverage_year,
         policy_year=schedule.policy_year,
         tier=chosen,
-        tiers=schedule.tier_ids(),
+        tiers=list(_tier_ids(schedule)),
         late=late,
         members=members,
         total_gross=_total([m.gross for m in members]),
@@ -381,9 +296,150 @@ def calculate(
         collection_start=schedule.collection.start if schedule.collection else None,
         collection_end=schedule.collection.end if schedule.collection else None,
         confidence=weakest(confidences),
-        sources=[SourceRef.of(s) for s in sources],
+        sources=[_source_ref(memo, s) for s in sources],
         notes=notes,
     )
+
+
+def _source_ref(memo: dict[Any, Any], source: Source) -> SourceRef:
+    """The (immutable) SourceRef of a source of the schedule, made once."""
+    key = ("source", id(source))
+    hit = memo.get(key)
+    if hit is None or hit[0] is not source:
+        hit = memo[key] = (source, SourceRef.of(source))
+    ref: SourceRef = hit[1]
+    return ref
+
+
+def _tier_ids(schedule: Schedule) -> tuple[str, ...]:
+    ids: tuple[str, ...] | None = schedule.memo.get("tier ids")
+    if ids is None:
+        ids = schedule.memo["tier ids"] = tuple(schedule.tier_ids())
+    return ids
+
+
+#: A member's priced values under a schedule: every field of its MemberPremium in order
+#: (``index``, ``components`` and ``source`` to be set), the names given, the components,
+#: the sources to list (in order) and the member's source.
+_Row = tuple[dict[str, Any], frozenset[str], Mapping[str, Decimal], tuple[Source, ...], Source | None]
+_UNSET: Any = object()
+#: Members remembered per schedule (and tier, late) before the memo starts again.
+_MEMO_SIZE = 4096
+
+
+def _price(schedule: Schedule, member: Member, index: int, chosen: str | None, late: bool) -> _Row:
+    """What one member comes to (``index`` only names the member in an error)."""
+    values, includes, listed, source = _priced(schedule, member, index, chosen, late)
+    template = construct(MemberPremium, index=0, **values, components={}, source=None).__dict__
+    return dict(template), frozenset(values) | _SET_PER_USE, includes, listed, source
+
+
+_SET_PER_USE = frozenset({"index", "components", "source"})
+
+
+def _priced(
+    schedule: Schedule, member: Member, index: int, chosen: str | None, late: bool
+) -> tuple[dict[str, Any], Mapping[str, Decimal], tuple[Source, ...], Source | None]:
+    age = member.age_in(schedule.coverage_year)
+    if member.employee:
+        values = dict(
+            member=member.describe(),
+            age=age,
+            status="employee",
+            category=None,
+            category_name=None,
+            tier=None,
+            gross=ZERO,
+            assistance=ZERO,
+            paid=ZERO,
+            paid_low=ZERO,
+            paid_high=ZERO,
+            subsidy=None,
+            assisted_rule=None,
+            confidence=None,
+        )
+        return values, {}, (), None
+    category = match_category(schedule, member, index)
+    if category.missing is not None:
+        # No sourced amount for this category: the member is shown as unknown, with the
+        # reason, and the others are still priced.
+        amount_source = category.amount_origin.source
+        values = dict(
+            member=member.describe(),
+            age=age,
+            status="resident",
+            category=category.id,
+            category_name=category.name,
+            tier=None,
+            gross=None,
+            assistance=None,
+            paid=None,
+            paid_low=ZERO,
+            paid_high=None,
+            subsidy=category.subsidy,
+            assisted_rule=None,
+            unknown="amount",
+            unknown_reason=prose_note(category.missing),
+            confidence=category.source.confidence,
+        )
+        return values, {}, (amount_source,), amount_source
+    gross = category.amount(chosen)
+    if gross is None:
+        raise DataMissingError(
+            schedule.region,
+            schedule.coverage_year,
+            Note("error.what_category_tier", category=category.id, tier=chosen),
+            Note("error.no_tier_amount"),
+            kind="tier",
+        )
+    origin = category.amount_origin
+    subsidy = category.subsidy
+    # A region that sets no subsidy of its own inherits the national figure, which is a
+    # minimum (不低于): say so rather than present it as the local amount.
+    national_floor = (
+        schedule.region != "cn"
+        and category.subsidy_origin is not None
+        and category.subsidy_origin.region == "cn"
+    )
+    assist, open_rule = assist_for(schedule, member, gross, index)
+    status: Literal["resident", "late"] = "resident"
+    if late and assist is None and open_rule is None:
+        assert schedule.late is not None and schedule.late_origin is not None
+        gross = schedule.late.amount
+        origin = schedule.late_origin
+        subsidy = ZERO
+        national_floor = False
+        status = "late"
+    high = assist.paid(gross) if assist is not None else gross
+    if open_rule is not None and open_rule.rule.at_most is not None:
+        high = min(high, open_rule.rule.at_most)
+    rule = assist if assist is not None else open_rule
+    src = rule.origin.source if rule is not None else origin.source
+    if rule is not None and weakest([origin.source.confidence, src.confidence]) != src.confidence:
+        src = origin.source  # report the weaker of the amount's and the rule's sources
+    paid: Decimal | None = high if open_rule is None else None
+    values = dict(
+        member=member.describe(),
+        age=age,
+        status=status,
+        category=category.id,
+        category_name=category.name,
+        tier=chosen if category.tier_amounts else None,
+        gross=gross,
+        assistance=gross - paid if paid is not None else None,
+        paid=paid,
+        paid_low=paid if paid is not None else ZERO,
+        paid_high=high,
+        subsidy=subsidy,
+        subsidy_is_national_minimum=national_floor,
+        gross_is_national_minimum=schedule.national_fallback and status != "late",
+        assisted_rule=rule.id if rule is not None else None,
+        unknown=None if open_rule is None else "assistance",
+        unknown_reason=None if open_rule is None else _missing_reason(open_rule),
+        confidence=src.confidence,
+    )
+    return values, category.includes, (origin.source,), src
+
 
 
 def _total(values: list[Decimal | None]) -> Decimal | None:

@@ -336,12 +336,16 @@ class RateBook:
         :attr:`Schedule.national_fallback`) and carries a note. Only where no level has an
         entry for the year is it an error (:class:`YearNotCoveredError`).
         """
+        if type(region) is str and type(year) is int:  # the common case (a bool is checked below)
+            known = self._standards.get((region, year))
+            if known is not None:  # the files are read once: the answer stays the same
+                return known
         from ..errors import expect_type
 
         expect_type(region, str, "region", "a region id, name or code (text)")
         expect_type(year, int, "year", "a coverage year (a whole number)")
         known = self._standards.get((region, year))
-        if known is not None:  # the files are read once: the answer stays the same
+        if known is not None:
             return known
         schedule = self._standard(region, year)
         with self._lock:
@@ -428,6 +432,9 @@ class RateBook:
     def income_stats(self) -> IncomeStats:
         """The income statistics of this book's rate directories (read once, then shared;
         between processes kept in the rate cache, like the rate files)."""
+        known = self._stats
+        if known is not None:
+            return known
         from .income import IncomeStats
 
         with self._lock:

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import operator
 import os
 import pickle
 import stat
@@ -147,26 +148,30 @@ def scan(dirs: Sequence[Path], skip: frozenset[str]) -> tuple[Stamp, ...]:
     return tuple(out)
 
 
+_BY_NAME = operator.attrgetter("name")
+
+
 def _walk(index: int, folder: str, prefix: str, out: list[Stamp], skip: frozenset[str]) -> None:
     try:
         with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = sorted(it, key=_BY_NAME)
     except OSError:
         return
+    append, is_file = out.append, stat.S_ISREG
     for entry in entries:
         name = entry.name
         if name.endswith(".toml"):
             try:
                 info = entry.stat()
             except OSError:  # a broken link: no folder either
-                out.append((index, prefix + name, -1, -1))
+                append((index, prefix + name, -1, -1))
                 continue
-            if stat.S_ISREG(info.st_mode):  # a file: no folder to enter (the common case, kept short)
-                out.append((index, prefix + name, info.st_size, info.st_mtime_ns))
+            if is_file(info.st_mode):  # a file: no folder to enter (the common case, kept short)
+                append((index, prefix + name, info.st_size, info.st_mtime_ns))
                 continue
-            out.append((index, prefix + name, -2, info.st_mtime_ns))
+            append((index, prefix + name, -2, info.st_mtime_ns))
         try:
-            folder_entry = entry.is_dir() and not entry.is_symlink()
+            folder_entry = entry.is_dir(follow_symlinks=False)
         except OSError:
             folder_entry = False
         if folder_entry and not (not prefix and name in skip):

@@ -151,6 +151,8 @@ class IncomeStats:
         self._income: list[IncomeRow] | None = None
         self._quintiles: list[QuintileRow] = []
         self._medians: list[MedianRow] = []
+        #: (0: income rows, 1: median rows; region) -> its rows, in the order read.
+        self._by_region: dict[tuple[int, str], list[IncomeRow | MedianRow]] = {}
 
     def _load(self) -> list[IncomeRow]:
         with self._lock:
@@ -173,6 +175,12 @@ class IncomeStats:
                         medians += parsed.median
                 self._quintiles = quintiles
                 self._medians = medians
+                by_region: dict[tuple[int, str], list[IncomeRow | MedianRow]] = {}
+                tables: tuple[Sequence[IncomeRow | MedianRow], ...] = (income, medians)
+                for kind, table in enumerate(tables):
+                    for row in table:
+                        by_region.setdefault((kind, row.region), []).append(row)
+                self._by_region = by_region
                 self._income = income
             return self._income
 
@@ -195,6 +203,12 @@ class IncomeStats:
         assert self._income is not None
         return self._income, statistic  # type: ignore[return-value]
 
+    def _region_rows(self, statistic: str, region: str) -> tuple[Sequence[IncomeRow | MedianRow], Population]:
+        """:meth:`_population_rows` of one region only, in the order read (indexed by region
+        when loaded: a look-up reads the rows of its region, not every county's)."""
+        _, population = self._population_rows(statistic)
+        return self._by_region.get((int(statistic in MEDIANS), region), ()), population
+
     def figure(
         self,
         statistic: str,
@@ -212,12 +226,11 @@ class IncomeStats:
         statistic = check_statistic(statistic, self)
         if statistic.startswith("q"):
             return self._quintile(statistic, year, measure) if region == "cn" else None
-        rows, population = self._population_rows(statistic)
+        rows, population = self._region_rows(statistic, region)
         candidates = [
             r
             for r in rows
             if r.year == year
-            and r.region == region
             and getattr(r, population) is not None
             and (measure is None or r.measure == measure)
         ]
@@ -259,8 +272,8 @@ class IncomeStats:
                 return []  # quintiles are national only (figure() has none for a province)
             self._load()
             return sorted({r.year for r in self._quintiles if r.population == "all"})
-        rows, population = self._population_rows(statistic)
-        return sorted({r.year for r in rows if r.region == region and getattr(r, population) is not None})
+        rows, population = self._region_rows(statistic, region)
+        return sorted({r.year for r in rows if getattr(r, population) is not None})
 
     def for_region(
         self,

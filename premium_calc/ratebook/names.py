@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 _FIRST_YEAR = re.compile(r"^\s*\[\[\s*year\s*\]\]", re.MULTILINE)
@@ -21,11 +20,9 @@ def _header(path: Path) -> dict[str, object] | None:
 
 
 def _header_of(text: str) -> dict[str, object] | None:
-    if sys.version_info >= (3, 11):  # imported here: a book served from the cache parses nothing
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
+    from ..ratefiles.reading import toml_module  # a book served from the cache parses nothing
 
+    tomllib = toml_module()
     match = _FIRST_YEAR.search(text)
     try:
         head: dict[str, object] = tomllib.loads(text[: match.start()] if match else text)

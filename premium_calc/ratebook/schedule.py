@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..ratefiles.keypaths import KeyPath, format_path, line_in_file
 from ..ratefiles.model import (
@@ -188,6 +188,17 @@ class Schedule:
     #: Where the household lives when that place has no rate file of its own: the place in the
     #: gazetteer (``region`` is then its nearest ancestor with one).
     place: Place | None = None
+    #: Work done with this schedule, kept with it (:func:`~premium_calc.household.premium.
+    #: premium_fields`: what each member comes to): never compared, copied nor pickled.
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["memo"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, memo={})
 
     @property
     def standard_from(self) -> str:

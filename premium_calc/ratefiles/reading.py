@@ -5,7 +5,6 @@ one validated :class:`Region` per file, and the data version. Nothing here resol
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +17,7 @@ from ..messages import Note
 if TYPE_CHECKING:
     from .model import Name, RateFile, YearEntry
 
-# tomllib, pydantic and the models are imported where a file is parsed: a rate book served
+# The TOML parser, pydantic and the models are imported where a file is parsed: a rate book served
 # from the cache (premium_calc.ratebook.cache) needs none of them to start.
 
 #: Environment variable: extra rate directories (os.pathsep-separated) overlaying the bundled tree.
@@ -124,12 +123,24 @@ def parse_toml(text: str, **options: Any) -> dict[str, Any]:
     return data
 
 
-def _tomllib() -> Any:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
-    return tomllib
+def toml_module() -> Any:
+    """The TOML parser: ``tomli`` (a dependency; its wheels are compiled with mypyc, about 2.6x
+    the standard library's pure-Python ``tomllib`` with ``parse_float=Decimal``), else
+    ``tomllib`` (Python 3.11+, where tomli is not installed). Both have ``loads`` and
+    ``TOMLDecodeError`` with the same messages (``... (at line L, column C)``)."""
+    global _TOML
+    if _TOML is None:
+        import importlib
+
+        try:
+            _TOML = importlib.import_module("tomli")
+        except ImportError:  # pragma: no cover - tomli is a dependency
+            _TOML = importlib.import_module("tomllib")
+    return _TOML
+
+
+_TOML: Any = None
+_tomllib = toml_module  # the former name
 
 
 def read_toml(path: Path) -> dict[str, Any]:
