@@ -33,6 +33,11 @@ if TYPE_CHECKING:
     from .analyses.population.run import run_population as run_population
     from .analyses.population.summary import PopulationSummary as PopulationSummary
     from .analyses.population.synthetic import synthetic_population as synthetic_population
+    from .analyses.reform.book import ReformedBook as ReformedBook
+    from .analyses.reform.household import ReformComparison as ReformComparison
+    from .analyses.reform.household import assess_reform as assess_reform
+    from .analyses.reform.loading import load_reform as load_reform
+    from .analyses.reform.model import Reform as Reform
     from .analyses.series import History as History
     from .analyses.series import HouseholdHistory as HouseholdHistory
     from .analyses.sweep import SweepResult as SweepResult
@@ -73,6 +78,9 @@ if TYPE_CHECKING:
     )
     from .errors import (
         RateFileError as RateFileError,
+    )
+    from .errors import (
+        ReformFileError as ReformFileError,
     )
     from .errors import (
         StatisticNotFoundError as StatisticNotFoundError,
@@ -236,6 +244,12 @@ _EXPORTS: dict[str, str] = {
     "plot_comparison": "render.charts",
     "ChartResult": "render.charts",
     "plot_sweep": "render.sweep_chart",
+    # reforms and scenarios (issue 15)
+    "Reform": "analyses.reform.model",
+    "ReformedBook": "analyses.reform.book",
+    "load_reform": "analyses.reform.loading",
+    "assess_reform": "analyses.reform.household",
+    "ReformComparison": "analyses.reform.household",
     # income statistics
     "IncomeStats": "ratebook.income",
     "IncomeFigure": "ratebook.income",
@@ -260,6 +274,7 @@ _EXPORTS: dict[str, str] = {
     "PlotError": "errors",
     "PlotUnavailableError": "errors",
     "EditError": "errors",
+    "ReformFileError": "errors",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -8,6 +8,7 @@
     ├── YearNotCoveredError          year-not-covered    region, year, available
     ├── DataMissingError             data-missing        region, year, what, reason, kind
     ├── RateFileError                rate-file           file, line, column, key, key_path, detail, rule
+    │   └── ReformFileError          reform-file         (the same, for a reform file or --set)
     ├── HouseholdError               household           field, file, detail
     │   └── MissingFactError         missing-fact        member, fact, rule
     ├── OptionError                  option              option, detail
@@ -160,6 +161,13 @@ class RateFileError(PremiumCalcError):
                 where += f":{column}"
         keypart = f" {key}:" if key else ""
         super().__init__(Note("error.at_place", where=where, key=keypart, detail=detail))
+
+
+class ReformFileError(RateFileError):
+    """A reform file (or a ``--set`` override) is malformed or changes a value the region and
+    year do not have: names the file (``--set`` for an override), line, key path and rule."""
+
+    code = "reform-file"
 
 
 class HouseholdError(PremiumCalcError):
@@ -320,6 +328,7 @@ __all__ = [
     "PlotUnavailableError",
     "PremiumCalcError",
     "RateFileError",
+    "ReformFileError",
     "StatisticNotFoundError",
     "UnknownCategoryError",
     "UnknownRegionError",

@@ -73,6 +73,8 @@ PUBLIC = [
     "ChartResult", "Comparison", "History", "HouseholdHistory", "SweepResult", "by_policy_year",
     "compare_all", "compare_regions", "household_series", "income_sweep", "plot_comparison",
     "plot_history", "plot_sweep", "premium_series",
+    # reforms and scenarios (issue 15)
+    "Reform", "ReformComparison", "ReformFileError", "ReformedBook", "assess_reform", "load_reform",
 ]
 
 

@@ -133,6 +133,14 @@ ThresholdsOption = Annotated[
     str | None, typer.Option("--thresholds", help=tr("cli.help.calc.thresholds", LANG))
 ]
 PresetOption = Annotated[str | None, typer.Option("--preset", "-p", help=tr("cli.help.history.preset", LANG))]
+ReformOption = Annotated[
+    str | None,
+    typer.Option("--reform", help=tr("cli.help.calc.reform", LANG), metavar="FILE", show_default=False),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help=tr("cli.help.calc.set", LANG), metavar="KEY=VALUE", show_default=False),
+]
 
 
 def preset_statistic(preset: str | None) -> str:
@@ -163,6 +171,8 @@ def calc(
     json_out: JsonOption = False,
     csv_out: CsvOption = False,
     rates_dir: RatesDirOption = None,
+    reform: ReformOption = None,
+    settings: SetOption = None,
 ) -> None:
     from ..household.burden import assess
 
@@ -173,6 +183,17 @@ def calc(
     statistic = statistic or preset_statistic(preset)
     spec_tier = spec.tier if spec is not None else None
     book = get_book(rates_dir)
+    if reform or settings:  # baseline and reform side by side (cli/reform.py)
+        from .reform import reform_from_options, show_household_reform
+
+        if csv_out:
+            fail(tr("cli.reform_no_csv", lang), lang=lang)
+        chosen = reform_from_options(reform, settings)
+        assert chosen is not None
+        options = {"book": book, "region": region, "year": year, "household": hh, "tier": tier or spec_tier}
+        options |= {"late": late, "statistic": statistic, "thresholds": parse_thresholds(thresholds)}
+        show_household_reform(chosen, {**options, "year_note": year_note}, lang=lang.value, json_out=json_out)
+        return
     result = assess(
         book,
         region,

@@ -119,6 +119,26 @@ def population(
         bool, typer.Option("--low-memory", help=tr("cli.help.population.low_memory", LANG))
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=tr("cli.help.population.quiet", LANG))] = False,
+    reform: Annotated[
+        str | None, typer.Option("--reform", metavar="FILE", help=tr("cli.help.population.reform", LANG))
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="KEY=VALUE", help=tr("cli.help.population.set", LANG)),
+    ] = None,
+    solve: Annotated[
+        str | None, typer.Option("--solve", metavar="PARAM", help=tr("cli.help.population.solve", LANG))
+    ] = None,
+    solve_target: Annotated[
+        Decimal | None, typer.Option("--target", help=tr("cli.help.population.target", LANG))
+    ] = None,
+    relative_to: Annotated[
+        str, typer.Option("--relative-to", help=tr("cli.help.population.relative_to", LANG))
+    ] = "premium",
+    elasticity: Annotated[
+        str | None,
+        typer.Option("--elasticity", metavar="A..B", help=tr("cli.help.population.elasticity", LANG)),
+    ] = None,
     json_out: JsonOption = False,
     csv_out: Annotated[bool, typer.Option("--csv", help=tr("cli.help.population.csv", LANG))] = False,
     lang: LangOption = DEFAULT_LANG,
@@ -140,6 +160,12 @@ def population(
         raise OptionError("--engine", Note("error.engine", value=engine))
     coverage, year_note = chosen_year(year, paid_in)
     limits = population_thresholds(thresholds)
+    reformed = _reform_of(reform, set_, solve, solve_target, elasticity, relative_to)
+    if reformed is not None:
+        refused = (("--output", output), ("--rejects", rejects), ("--quintiles", quintiles or None))
+        for option, value in refused:
+            if value is not None:
+                raise OptionError(option, Note("error.reform_population_option", option=option))
     book = get_book(rates_dir)
     notes: list[Any] = [year_note] if year_note is not None else []
     if synthetic is not None:
@@ -164,6 +190,8 @@ def population(
         source = _file_source(file, parse_columns(column), encoding, batch_rows, coverage, region)
         source.keep_rejects = rejects is not None
         if engine == "dask":
+            if reformed is not None:
+                raise OptionError("--engine", Note("error.reform_local_only"))
             if rejects is not None:
                 raise OptionError("--rejects", Note("error.rejects_local_only"))
             from ..analyses.population.distributed import run_dask
@@ -174,6 +202,17 @@ def population(
             )  # fmt: skip
             _show(summary, notes, json_out, csv_out, lang.value, quintiles)
             return
+
+    if reformed is not None:
+        from .population_reform import run_reform_population
+
+        run_reform_population(
+            book, source, reformed, region=region, year=coverage, tier=tier, thresholds=limits,
+            min_cell=min_cell, relative_to=relative_to, solve=solve, target=solve_target,
+            elasticity=elasticity, setting=setting, notes=notes, json_out=json_out, csv_out=csv_out,
+            quiet=quiet, lang=lang.value,
+        )  # fmt: skip
+        return
 
     import contextlib
 
@@ -225,6 +264,31 @@ def population(
             count = len(source.skipped_lines()) + len(source.rejected)
             typer.echo(tr("cli.rejects_written", lang.value, count=count, path=rejects), err=True)
     _show(summary, notes, json_out, csv_out, lang.value, quintiles)
+
+
+def _reform_of(
+    reform: str | None,
+    settings: list[str] | None,
+    solve: str | None,
+    target: Decimal | None,
+    elasticity: str | None,
+    relative_to: str,
+) -> Any:
+    """The reform of ``--reform``/``--set`` (None without them; the reform-only options
+    then refused)."""
+    if reform is None and not settings:
+        for option, value in (
+            ("--solve", solve),
+            ("--target", target),
+            ("--elasticity", elasticity),
+            ("--relative-to", None if relative_to == "premium" else relative_to),
+        ):
+            if value is not None:
+                raise OptionError(option, Note("error.reform_option_needs_reform", option=option))
+        return None
+    from .population_reform import load_reform_options
+
+    return load_reform_options(reform, settings)
 
 
 def _show(summary: Any, notes: list[Any], json_out: bool, csv_out: bool, lang: str, quintiles: bool) -> None:

@@ -9,6 +9,7 @@ no level covers) leaves its households unpriced with the reason, never a number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ import numpy as np
 from ...errors import PremiumCalcError
 from ...household.batch import BatchResult, price_batch, run_sums, to_fen
 from ...household.batch_rules import ASSIST_UNKNOWN, EMPLOYEE, LATE, OK
+from ...household.member_table import MemberTable
 from ...messages import Note
 from .columns import Population
 
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 
     from ...ratebook.book import RateBook
     from ...ratebook.schedule import Schedule
+
+#: A reform's pricing of one group: (schedule, member table, tier, household indices) -> result.
+PriceGroup = Callable[["Schedule", MemberTable, "str | None", "NDArray[np.int64]"], BatchResult]
 
 # Household status codes.
 PRICED, BOUNDED, UNPRICED, NO_STANDARD = 0, 1, 2, 3
@@ -127,13 +132,19 @@ def price_population(
     region: str | None = None,
     year: int | None = None,
     tier: str | None = None,
+    price: PriceGroup | None = None,
 ) -> PopulationResult:
     """Price every household under the standard of its own region and year (the columns), or
-    of ``region`` / ``year`` where the population has none."""
+    of ``region`` / ``year`` where the population has none.
+
+    ``price`` (a reform's hook) prices each group instead of :func:`price_batch`: it gets the
+    group's schedule, member table, tier and the indices of its households in the population.
+    ``book`` may then be anything with the ``standard(region, year)`` of a RateBook."""
     from ...errors import expect_type
     from ...ratebook.book import RateBook
 
-    expect_type(book, RateBook, "book", "a RateBook")
+    if price is None:
+        expect_type(book, RateBook, "book", "a RateBook")
     expect_type(
         population, Population, "population", "a Population (from_columns(...) or synthetic_population(...))"
     )
@@ -179,7 +190,11 @@ def price_population(
         try:
             schedule = book.standard(query, coverage)
             table = population.table if len(combos) == 1 else population.table.take(rows)
-            result = price_batch(schedule, table, tier=tier)
+            result = (
+                price_batch(schedule, table, tier=tier)
+                if price is None
+                else price(schedule, table, tier, households)
+            )
         except PremiumCalcError as exc:
             groups.append(Group(query=query, year=coverage, households=households.size, error=exc.note))
             batches.append(None)
