@@ -30,6 +30,7 @@ LAYERS = [
     "upkeep",
     "json_schemas",
     "render",
+    "web",
     "cli",
     "snapshot",
     "__init__",

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from ..analyses.worth.stay import Basis, Bound
 
 
-def _about(lang: str) -> str:
+def about_mark(lang: str) -> str:
+    """The mark of an approximate value: 约 / ~ (shared with the web page)."""
     return "约" if uses_cjk(lang) else "~"
 
 
@@ -34,14 +35,17 @@ def bound_mark(bound: Bound, lang: str, *, left: bool = False) -> str:
     """The mark of an amount's bound (``left``: the amount left to pay, bounded the other way)."""
     if bound == "at_least":
         return "≤" if left else "≥"
-    return _about(lang) if bound == "about" else ""
+    return about_mark(lang) if bound == "about" else ""
 
 
 def _unknown(lang: str) -> str:
     return tr("calc.unknown", lang) + UNKNOWN_MARK
 
 
-def _amount(value: Decimal | None, bound: Bound, lang: str, *, left: bool = False, low: bool = False) -> str:
+def amount_cell(
+    value: Decimal | None, bound: Bound, lang: str, *, left: bool = False, low: bool = False
+) -> str:
+    """An amount as a table cell: its bound mark (≥, ≤), the money, † when low confidence."""
     if value is None:
         return _unknown(lang)
     return bound_mark(bound, lang, left=left) + money(value) + (LOW_MARK if low else "")
@@ -51,7 +55,8 @@ def _low(basis: Basis | None) -> bool:
     return basis is not None and basis.confidence == "low"
 
 
-def _times(value: Decimal | None, lang: str) -> str:
+def times_text(value: Decimal | None, lang: str) -> str:
+    """How many times the premium a value is: ``2.83倍`` / ``2.83x``; ``-`` when unknown."""
     if value is None:
         return "-"
     return tr("worth.times", lang, n=value.normalize() if value == value.to_integral_value() else value)
@@ -118,7 +123,7 @@ def _members_table(result: WorthResult, lang: str) -> list[RenderableType]:
             paid,
             subsidy,
             money(m.expected),
-            _times(m.expected_per_paid, lang),
+            times_text(m.expected_per_paid, lang),
             like,
         )
     return [Paragraph(tr("worth.members_title", lang), style="italic"), table]
@@ -166,10 +171,11 @@ def _average_text(result: WorthResult, lang: str) -> RenderableType:
     return Group(*out, Text(""))
 
 
-def _layer_cell(layer: Layer | None, lang: str) -> str:
+def layer_cell(layer: Layer | None, lang: str) -> str:
+    """One layer of a stay (basic, critical illness, assistance) as a table cell, with its marks."""
     if layer is None:
         return "-"
-    return _amount(layer.amount, layer.bound, lang, low=_low(layer.basis))
+    return amount_cell(layer.amount, layer.bound, lang, low=_low(layer.basis))
 
 
 def _stays_tables(result: WorthResult, lang: str) -> list[RenderableType]:
@@ -195,26 +201,26 @@ def _stays_tables(result: WorthResult, lang: str) -> list[RenderableType]:
             layers = {layer.layer: layer for layer in o.layers}
             share = percent(view.out_of_pocket_share) if view.out_of_pocket_share is not None else "-"
             cells = (
-                _layer_cell(layers.get("basic"), lang),
-                _layer_cell(layers.get("critical_illness"), lang),
-                _layer_cell(layers.get("assistance"), lang),
-                _amount(o.reimbursed, o.bound, lang),
-                _amount(o.out_of_pocket, o.bound, lang, left=True),
+                layer_cell(layers.get("basic"), lang),
+                layer_cell(layers.get("critical_illness"), lang),
+                layer_cell(layers.get("assistance"), lang),
+                amount_cell(o.reimbursed, o.bound, lang),
+                amount_cell(o.out_of_pocket, o.bound, lang, left=True),
                 bound_mark(o.bound, lang, left=True) + share
                 if view.out_of_pocket_share is not None
                 else share,
             )
             rows.setdefault(cells, []).append(o.member)
         for cells, numbers in rows.items():
-            table.add_row(_members_label(numbers, result, lang), *cells)
+            table.add_row(members_label(numbers, result, lang), *cells)
         out.append(table)
         out.append(_stay_notes(views, lang))
     if result.stays:
-        out.append(Text(tr("worth.marks", lang, about=_about(lang)) + "\n", style="dim"))
+        out.append(Text(tr("worth.marks", lang, about=about_mark(lang)) + "\n", style="dim"))
     return out
 
 
-def _members_label(numbers: list[int], result: WorthResult, lang: str) -> str:
+def members_label(numbers: list[int], result: WorthResult, lang: str) -> str:
     """``1 (45岁)`` for one member, ``1-5`` / ``1, 3`` for several, ``全家`` for all."""
     if len(numbers) == 1:
         m = next(x for x in result.members if x.index == numbers[0])
