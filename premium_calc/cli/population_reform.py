@@ -152,9 +152,9 @@ def run_reform_population(
 
     title = tr("reform.pop.title", lang, name=reform.name.zh if lang.startswith("zh") else reform.name.en)
     out = console()
-    from ..analyses.population.run import _names
+    from ..analyses.population.run import regions_named
 
-    names = _names(book, sorted({s.region for s in summary.standards}))
+    names = regions_named(book, sorted({s.region for s in summary.standards}))
     parts = reform_population_text(
         summary, lang, title=title, solution=solution, response=response, names=names
     )

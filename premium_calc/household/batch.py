@@ -194,12 +194,12 @@ def price_batch(
     if tables is not None and not table.dated.size:
         return _households_compiled(table, tables)
     # The general path: categories by the profile table where there is no birth date.
-    category, status, gross = _categories(schedule, table, chosen)
+    category, status, gross = category_codes(schedule, table, chosen)
     outcomes = price_members(schedule, table, chosen, category, status, gross)
-    return _households(table, outcomes)
+    return household_sums(table, outcomes)
 
 
-def _categories(
+def category_codes(
     schedule: Schedule, table: MemberTable, tier: str | None
 ) -> tuple[NDArray[np.int16], NDArray[np.int16], IntArray]:
     profiles = decode_codes(np.arange(PROFILES, dtype=np.int64))
@@ -219,13 +219,13 @@ def _households_compiled(table: MemberTable, compiled: CompiledSchedule) -> Batc
     members = _Lookup(compiled.outcomes, key)
     out = compiled.outcomes
     if starts is None:
-        return _households(table, members)
+        return household_sums(table, members)
     n = len(table)
     count = np.diff(np.append(starts, n)).astype(np.int64)
     largest = int(count.max()) if count.size else 0
     top = int(max(out.gross.max(initial=0), out.paid.max(initial=0)))
     if top * largest >= 2**31:
-        return _households(table, members)
+        return household_sums(table, members)
     # Two members' worth of sums in one pass: gross in the low 32 bits, paid in the high
     # ones (household totals below 2**31 fen, checked above; the running totals may wrap
     # around in int64, their differences do not).
@@ -255,7 +255,7 @@ def _households_compiled(table: MemberTable, compiled: CompiledSchedule) -> Batc
     )
 
 
-def _households(table: MemberTable, members: Outcomes | _Lookup) -> BatchResult:
+def household_sums(table: MemberTable, members: Outcomes | _Lookup) -> BatchResult:
     """Sum members into households: by run boundaries where the ids are in ascending order
     (each household one run), else by sorting."""
     ids = table.household

@@ -47,7 +47,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 from pydantic_core import PydanticCustomError
 
 from .._frozen import Frozen
-from .model import AssistedGroup, Condition, Name, Prose, Rate, Source, _places, _to_decimal
+from .model import AssistedGroup, Condition, Name, Prose, Rate, Source, max_places, to_decimal
 
 #: The largest amount a benefit file may hold (caps, deductibles, national totals): ten million.
 MAX_BENEFIT_AMOUNT = 10_000_000
@@ -55,13 +55,15 @@ MAX_BENEFIT_AMOUNT = 10_000_000
 #: An amount in yuan (or, in ``national``, in the unit the field names): 0..10,000,000, in fen.
 Amount = Annotated[
     Decimal,
-    BeforeValidator(_to_decimal),
+    BeforeValidator(to_decimal),
     Field(ge=0, le=MAX_BENEFIT_AMOUNT, decimal_places=2),
-    _places(2),
+    max_places(2),
 ]
 
 #: A multiple (the combined cap as a multiple of income): 0..100, two decimals at most.
-Multiple = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, le=100, decimal_places=2), _places(2)]
+Multiple = Annotated[
+    Decimal, BeforeValidator(to_decimal), Field(ge=0, le=100, decimal_places=2), max_places(2)
+]
 
 HospitalLevel = Literal["primary", "secondary", "tertiary"]
 

@@ -14,10 +14,10 @@ from pydantic import (
 )
 
 from .._frozen import Frozen
-from .model import Source, _to_decimal
+from .model import Source, to_decimal
 
 #: Per-capita income in yuan a year: at most ten million (the richest quintile is ~100,000).
-Money = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, le=10_000_000, decimal_places=2)]
+Money = Annotated[Decimal, BeforeValidator(to_decimal), Field(ge=0, le=10_000_000, decimal_places=2)]
 
 Measure = Literal["disposable", "net"]
 

@@ -123,7 +123,7 @@ def _index_inline(value: str, path: KeyPath, lineno: int, found: dict[KeyPath, i
 def line_of(text: str, path: Sequence[str | int]) -> int | None:
     """The line of the longest prefix of ``path`` that the file sets, or None."""
     lines = index_lines(text)
-    clean: KeyPath = tuple(p for p in path if isinstance(p, int) or not _is_type_tag(p))
+    clean: KeyPath = tuple(p for p in path if isinstance(p, int) or not is_type_tag(p))
     for end in range(len(clean), 0, -1):
         hit = lines.get(clean[:end])
         if hit is not None:
@@ -147,7 +147,7 @@ def position_of(text: str, path: Sequence[str | int]) -> tuple[int, int] | None:
     400 }``), or of the first non-blank character for a table header or array entry.
     """
     lines = _cached_index(text)
-    clean: KeyPath = tuple(p for p in path if isinstance(p, int) or not _is_type_tag(p))
+    clean: KeyPath = tuple(p for p in path if isinstance(p, int) or not is_type_tag(p))
     for end in range(len(clean), 0, -1):
         hit = lines.get(clean[:end])
         if hit is not None:
@@ -214,7 +214,7 @@ def _column(line: str, path: KeyPath) -> int:
     return len(line) - len(line.lstrip()) + 1
 
 
-def _is_type_tag(part: str) -> bool:
+def is_type_tag(part: str) -> bool:
     """pydantic puts union member names (``list[Condition]``, ``function-before[...]``,
     ``Condition``) in locs; keys and ids of rate files are lower-case, model names are not."""
     return (
@@ -230,7 +230,7 @@ def format_path(path: Sequence[str | int]) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif _is_type_tag(part):
+        elif is_type_tag(part):
             continue
         else:
             out += ("." if out else "") + part

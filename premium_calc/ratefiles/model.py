@@ -80,7 +80,7 @@ AssistedGroup = Literal[
 ]
 
 
-def _to_decimal(value: object) -> object:
+def to_decimal(value: object) -> object:
     """Accept TOML integers, Decimal floats and numeric strings as exact Decimals."""
     if isinstance(value, bool):
         return value  # let pydantic reject it
@@ -109,7 +109,7 @@ def _to_rate(value: object) -> object:
             return number / 100
         except ArithmeticError:  # InvalidOperation, Overflow (1e999999999%)
             return value
-    return _to_decimal(value)
+    return to_decimal(value)
 
 
 #: The largest amount a rate file may hold, in yuan: above any premium, subsidy or monthly base
@@ -118,7 +118,7 @@ def _to_rate(value: object) -> object:
 MAX_AMOUNT = 100_000
 
 
-def _places(limit: int) -> Any:
+def max_places(limit: int) -> Any:
     """A check that a decimal has at most ``limit`` decimals, done on its exponent (pydantic's
     own count lets 1e-999999999 through, and arithmetic with it then never ends)."""
 
@@ -133,12 +133,12 @@ def _places(limit: int) -> Any:
 
 
 Money = Annotated[
-    Decimal, BeforeValidator(_to_decimal), Field(ge=0, le=MAX_AMOUNT, decimal_places=2), _places(2)
+    Decimal, BeforeValidator(to_decimal), Field(ge=0, le=MAX_AMOUNT, decimal_places=2), max_places(2)
 ]
 
 
 #: A share or a rate: 0..1, at most six decimals (0.007 is 0.7%).
-Rate = Annotated[Decimal, BeforeValidator(_to_rate), Field(ge=0, le=1, decimal_places=6), _places(6)]
+Rate = Annotated[Decimal, BeforeValidator(_to_rate), Field(ge=0, le=1, decimal_places=6), max_places(6)]
 
 
 class Name(Frozen):

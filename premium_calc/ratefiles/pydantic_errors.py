@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import RateFileError
 from ..messages import Note, has
-from .keypaths import KeyPath, _is_type_tag, format_path, line_of
+from .keypaths import KeyPath, format_path, is_type_tag, line_of
 
 
 def first_error(exc: ValidationError, unknown_key: Note) -> tuple[KeyPath, Note]:
@@ -30,7 +30,7 @@ def specific_errors(exc: ValidationError) -> list[Any]:
     formula), the error inside the table (``individual.months``) is kept and the one on the
     table itself (``individual: should be a number``) dropped; one error per key path."""
     found = exc.errors(include_url=False)
-    paths = [_clean(tuple(err["loc"])) for err in found]
+    paths = [clean_loc(tuple(err["loc"])) for err in found]
     out: list[Any] = []
     seen: set[KeyPath] = set()
     for err, path in zip(found, paths, strict=True):
@@ -42,8 +42,8 @@ def specific_errors(exc: ValidationError) -> list[Any]:
     return out or found[:1]
 
 
-def _clean(loc: KeyPath) -> KeyPath:
-    return tuple(p for p in loc if isinstance(p, int) or not _is_type_tag(p))
+def clean_loc(loc: KeyPath) -> KeyPath:
+    return tuple(p for p in loc if isinstance(p, int) or not is_type_tag(p))
 
 
 def describe(err: Any, unknown_key: Note) -> tuple[KeyPath, Note]:
@@ -98,7 +98,7 @@ def validation_errors(path: Path, exc: ValidationError, limit: int = 50) -> list
     for err in specific_errors(exc)[:limit]:
         loc, detail = describe(err, Note("error.unknown_rate_file_key"))
         if err["type"] == "extra_forbidden" and model is not None:
-            detail = unknown_key_note(model, _clean(loc)) or detail
+            detail = unknown_key_note(model, clean_loc(loc)) or detail
         elif err["type"] in _NUMBER_ERRORS and isinstance(err.get("input"), str):
             detail = Note(
                 "error.value_expected", detail=detail, expected=Note("error.expected_unquoted_number")

@@ -108,7 +108,7 @@ from ..errors import (
 )
 from ..messages import Note
 from ..ratebook.book import RateBook
-from ..ratefiles.keypaths import KeyPath, _is_type_tag, format_path, position_of
+from ..ratefiles.keypaths import KeyPath, format_path, is_type_tag, position_of
 from ..ratefiles.reading import (
     BENEFITS_DIR,
     NOT_REGIONS,
@@ -504,7 +504,7 @@ def from_load_error(check: FileCheck, exc: RateFileError) -> Problem:
 def _data_path(loc: KeyPath) -> KeyPath:
     """A loader's key path without pydantic's type tags (``function-after[...]``), the parts
     :func:`~premium_calc.ratefiles.keypaths.format_path` leaves out of the text form too."""
-    return tuple(p for p in loc if isinstance(p, int) or not _is_type_tag(p))
+    return tuple(p for p in loc if isinstance(p, int) or not is_type_tag(p))
 
 
 def count_files(book: RateBook, paths: Sequence[Path] | None) -> int:

@@ -164,9 +164,9 @@ def finish(
         tally,
         thresholds=thresholds,
         min_cell=min_cell,
-        notes=_notes(groups, skipped, dropped),
-        standards=tuple(_standard(k, g) for k, g in sorted(groups.items())),
-        names=_names(book, [k[0] for k in tally.groups if k != EVERYTHING]),
+        notes=run_notes(groups, skipped, dropped),
+        standards=tuple(standard_used(k, g) for k, g in sorted(groups.items())),
+        names=regions_named(book, [k[0] for k in tally.groups if k != EVERYTHING]),
     )
 
 
@@ -207,7 +207,7 @@ def tally_batch(keys: GroupKeys, result: PopulationResult, ranks: IncomeRanks) -
     return tally
 
 
-def _standard(key: GroupKey, g: Group) -> StandardUsed:
+def standard_used(key: GroupKey, g: Group) -> StandardUsed:
     return StandardUsed(
         region=key[0],
         year=key[1],
@@ -220,7 +220,7 @@ def _standard(key: GroupKey, g: Group) -> StandardUsed:
     )
 
 
-def _notes(groups: dict[GroupKey, Group], skipped: list[Any], dropped: int) -> tuple[Any, ...]:
+def run_notes(groups: dict[GroupKey, Group], skipped: list[Any], dropped: int) -> tuple[Any, ...]:
     notes: list[Any] = []
     for (region, year), g in sorted(groups.items()):
         if g.error is not None:
@@ -241,7 +241,7 @@ def _notes(groups: dict[GroupKey, Group], skipped: list[Any], dropped: int) -> t
     return tuple(notes)
 
 
-def _names(book: RateBook, regions: list[str]) -> dict[str, dict[str, str]]:
+def regions_named(book: RateBook, regions: list[str]) -> dict[str, dict[str, str]]:
     names: dict[str, dict[str, str]] = {}
     for region in regions:
         try:

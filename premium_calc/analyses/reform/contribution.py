@@ -49,10 +49,12 @@ from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..._frozen import Frozen
-from ...ratefiles.model import AssistedGroup, Money, Rate, _places, _to_decimal
+from ...ratefiles.model import AssistedGroup, Money, Rate, max_places, to_decimal
 
 #: An income threshold or bracket edge, in yuan a year (up to 10^9, fen at most).
-Income = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, le=10**9, decimal_places=2), _places(2)]
+Income = Annotated[
+    Decimal, BeforeValidator(to_decimal), Field(ge=0, le=10**9, decimal_places=2), max_places(2)
+]
 
 #: The parameters a solver may vary, by kind (:meth:`ContributionBase.with_parameter`).
 SOLVER_PARAMETERS: dict[str, tuple[str, ...]] = {

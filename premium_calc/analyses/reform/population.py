@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ...household.batch import BatchResult, _categories, _households, price_batch
+from ...household.batch import BatchResult, category_codes, household_sums, price_batch
 from ...household.batch_rules import NO_AMOUNT, OK
 from ...household.compiled import price_members
 from ...household.member_table import GROUP_BITS, MemberTable
@@ -64,7 +64,7 @@ def contribution_pricer(
         if schedule.late is None and table.any_late:
             return price_batch(schedule, table, tier=tier)  # raises as the baseline does
         chosen = check_tier(schedule, tier)
-        category, status, gross = _categories(schedule, table, chosen)
+        category, status, gross = category_codes(schedule, table, chosen)
         gross = gross.copy()
         status = status.copy()
         ids = [c.id for c in schedule.categories]
@@ -98,7 +98,7 @@ def contribution_pricer(
         status[unknown] = NO_AMOUNT
         gross[unknown] = 0
         outcomes = price_members(schedule, table, chosen, category, status, gross)
-        return _households(table, outcomes)
+        return household_sums(table, outcomes)
 
     return price
 
@@ -156,7 +156,7 @@ def group_notes(results: list[PopulationResult]) -> tuple[tuple[Any, ...], tuple
     """The notes and standards of the baseline's groups over batches, as ``population`` gives
     them (a standard from a parent region, national minimums standing in, low confidence, no
     standard; rows dropped): the marks survive a reform run."""
-    from ..population.run import _notes, _standard
+    from ..population.run import run_notes, standard_used
 
     groups: dict[tuple[str, int], Group] = {}
     skipped: list[Any] = []
@@ -166,8 +166,8 @@ def group_notes(results: list[PopulationResult]) -> tuple[tuple[Any, ...], tuple
             groups.setdefault((g.region or g.query, g.year), g)
         skipped.extend(result.population.skipped)
         dropped += result.population.dropped_rows
-    standards = tuple(_standard(k, g) for k, g in sorted(groups.items()))
-    return _notes(groups, skipped, dropped), standards
+    standards = tuple(standard_used(k, g) for k, g in sorted(groups.items()))
+    return run_notes(groups, skipped, dropped), standards
 
 
 def pair_batches(
