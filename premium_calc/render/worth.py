@@ -254,6 +254,8 @@ def _stay_notes(views: list[Any], lang: str) -> RenderableType:
                     text.append(line + "\n", style="dim")
         for note in o.notes:
             line = f"  {say(note, lang)}"
+            if getattr(note, "key", None) == "worth.note.all_in_scope":  # the command line's way to change it
+                line += ("" if uses_cjk(lang) else " ") + tr("worth.in_scope_hint", lang)
             if line not in seen:
                 seen.add(line)
                 text.append(line + "\n", style="dim")
