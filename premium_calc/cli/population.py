@@ -305,9 +305,14 @@ def _show(summary: Any, notes: list[Any], json_out: bool, csv_out: bool, lang: s
         rows = cell_rows(summary, quintiles=quintiles)
         typer.echo(to_csv(rows, list(rows[0]) if rows else CELL_COLUMNS), nl=False)
         return
+    from ..render.paragraph import as_paragraph
+
     out = console()
     for part in summary_text(summary, lang, quintiles=quintiles):
-        out.print(say(part, lang) if isinstance(part, str) and not part.startswith("[") else part)
+        if isinstance(part, str) and not part.startswith("["):  # "[bold]...": rich markup
+            out.print(as_paragraph(say(part, lang)))
+        else:
+            out.print(part)
 
 
 #: The first columns of ``population --csv``; then one column per field of a cell

@@ -151,6 +151,8 @@ def run_reform_population(
     from ..render.reform_population import reform_population_text
 
     title = tr("reform.pop.title", lang, name=reform.name.zh if lang.startswith("zh") else reform.name.en)
+    from ..render.paragraph import as_paragraph
+
     out = console()
     from ..analyses.population.run import regions_named
 
@@ -159,7 +161,10 @@ def run_reform_population(
         summary, lang, title=title, solution=solution, response=response, names=names
     )
     for part in parts:
-        out.print(say(part, lang) if isinstance(part, str) and not part.startswith("[") else part)
+        if isinstance(part, str) and not part.startswith("["):  # "[bold]...": rich markup
+            out.print(as_paragraph(say(part, lang)))
+        else:
+            out.print(part)
 
 
 def _file_notes(source: Any) -> list[Any]:

@@ -130,3 +130,15 @@ def wrapped(text: Text) -> Group:
         style = line.spans[0].style if line.spans else (line.style or None)
         parts.append(Paragraph(plain[lead:], prefix=plain[:lead], style=style))
     return Group(*parts)
+
+
+#: Line starts that are a list mark, under which a paragraph's continuation lines hang.
+_MARK = re.compile(r"^(\s*(?:[·•*\-†≥?]\s?|\[\d+\]\s))")
+
+
+def as_paragraph(line: str, style: str | Style | None = None) -> Paragraph:
+    """A line of prose as a :class:`Paragraph`, its leading spaces and list mark (``· ``,
+    ``[1] ``) as the prefix its continuation lines hang under."""
+    found = _MARK.match(line)
+    prefix = found.group(1) if found else line[: len(line) - len(line.lstrip(" "))]
+    return Paragraph(line[len(prefix) :], prefix=prefix, style=style)
