@@ -43,7 +43,7 @@ from ..ratefiles.reading import (
     read_rate_text,
 )
 from . import cache as rate_cache
-from .names import header_code, header_names, normalize_name
+from .names import header_names, header_of_file, header_of_text, header_part, normalize_name
 
 if TYPE_CHECKING:
     from ..gazetteer import Gazetteer, Place
@@ -62,7 +62,7 @@ def _region_id(rel: str) -> str | None:
 #: What a rate book computes and keeps in memory (left out when it is pickled).
 _TRANSIENT = (
     "_lock", "_cache_root", "_paths", "_regions", "_schedules", "_names", "_shared", "_codes",
-    "_index", "_standards", "_stats", "_benefits",
+    "_index", "_standards", "_stats", "_benefits", "_heads",
 )  # fmt: skip
 
 
@@ -119,6 +119,7 @@ class RateBook:
         self._names: dict[str, str] | None = None
         self._shared: dict[str, list[str]] = {}
         self._codes: dict[str, str] | None = None
+        self._heads: dict[str, str] = {}  # region id -> its file's header, as a load read it
         self._stats: IncomeStats | None = None
         self._benefits: BenefitBook | None = None
 
@@ -185,7 +186,9 @@ class RateBook:
         root, index = self._cache_root, self._index
         digest = index.shas.get(region_id) if root is not None and index is not None else None
         if root is None or digest is None:
-            return load_rate_file(path)
+            text = read_rate_text(path)
+            self._heads[region_id] = header_part(text)
+            return load_rate_file(path, text)
         cached = rate_cache.load_validated(root, digest.hex())
         if cached is not None:
             return cached
@@ -211,7 +214,7 @@ class RateBook:
                 index: dict[str, str] = {}
                 shared: dict[str, list[str]] = {}
                 for region_id in self._discover():
-                    for key in header_names(self.path_of(region_id)):
+                    for key in self._header(region_id)[0]:
                         name = normalize_name(key)
                         first = index.setdefault(name, region_id)
                         if first != region_id:
@@ -221,6 +224,11 @@ class RateBook:
                 self._shared = shared
                 self._names = index
             return self._names
+
+    def _header(self, region_id: str) -> tuple[list[str], str | None]:
+        """The names, aliases and code of a file's header (as a load read it, else read now)."""
+        head = self._heads.get(region_id)
+        return header_of_text(head) if head is not None else header_of_file(self.path_of(region_id))
 
     def shared_names(self) -> dict[str, list[str]]:
         """Names or aliases that several rate files claim (normalised name -> region ids, in
@@ -304,6 +312,9 @@ class RateBook:
 
     def schedule(self, region: str, year: int) -> Schedule:
         """Resolve a region (id or name) and coverage year into a :class:`Schedule`."""
+        known = self._schedules.get((region, year)) if type(region) is str and type(year) is int else None
+        if known is not None:  # resolved already (a key is a region id: find() gives it back)
+            return known
         from ..errors import expect_type
 
         expect_type(region, str, "region", "a region id or name (text)")
@@ -425,7 +436,7 @@ class RateBook:
                 self._codes = {
                     code: region_id
                     for region_id in self._discover()
-                    if (code := header_code(self.path_of(region_id))) is not None
+                    if (code := self._header(region_id)[1]) is not None
                 }
             return self._codes
 

@@ -221,9 +221,19 @@ def _nearest_rules(rules: list[ScheduleAssist], chain: list[str]) -> tuple[Sched
     disability grade are dropped.
     """
     depth = {region: i for i, region in enumerate(chain)}
+    regional = [rule for rule in rules if depth.get(rule.origin.region, 0) > 0]
+    #: The groups and grades the regional rules speak of, for a national rule that gives an
+    #: amount (only regional rules that give one too take over) and one that gives none.
+    taken: dict[bool, tuple[set[str], set[int]]] = {}
 
-    def level(rule: ScheduleAssist) -> int:
-        return depth.get(rule.origin.region, 0)
+    def taken_by(known: bool) -> tuple[set[str], set[int]]:
+        if known not in taken:
+            nearer = [s for s in regional if s.known or not known]
+            taken[known] = (
+                {g for s in nearer for g in s.rule.groups},
+                {g for s in nearer for g in s.rule.disability_grades},
+            )
+        return taken[known]
 
     out: list[ScheduleAssist] = []
     for rule in rules:
@@ -231,12 +241,12 @@ def _nearest_rules(rules: list[ScheduleAssist], chain: list[str]) -> tuple[Sched
         if not r.groups and not r.disability_grades:
             out.append(rule)  # selects by `when` alone: nothing to take over
             continue
-        if level(rule) > 0:
+        if depth.get(rule.origin.region, 0) > 0:
             out.append(rule)
             continue
-        nearer = [s for s in rules if level(s) > 0 and (s.known or not rule.known)]
-        groups = [g for g in r.groups if not any(g in s.rule.groups for s in nearer)]
-        grades = [g for g in r.disability_grades if not any(g in s.rule.disability_grades for s in nearer)]
+        taken_groups, taken_grades = taken_by(rule.known)
+        groups = [g for g in r.groups if g not in taken_groups]
+        grades = [g for g in r.disability_grades if g not in taken_grades]
         if groups == list(r.groups) and grades == list(r.disability_grades):
             out.append(rule)
         elif groups or grades:

@@ -19,13 +19,18 @@ def _header(path: Path) -> dict[str, object] | None:
     return _header_of(text)
 
 
+def header_part(text: str) -> str:
+    """The text of a rate file before its first ``[[year]]`` (what the functions here parse)."""
+    match = _FIRST_YEAR.search(text)
+    return text[: match.start()] if match else text
+
+
 def _header_of(text: str) -> dict[str, object] | None:
     from ..ratefiles.reading import toml_module  # a book served from the cache parses nothing
 
     tomllib = toml_module()
-    match = _FIRST_YEAR.search(text)
     try:
-        head: dict[str, object] = tomllib.loads(text[: match.start()] if match else text)
+        head: dict[str, object] = tomllib.loads(header_part(text))
     except (tomllib.TOMLDecodeError, RecursionError):
         return None
     return head
@@ -35,6 +40,12 @@ def header_of_text(text: str) -> tuple[list[str], str | None]:
     """The names and aliases (:func:`header_names`) and the code (:func:`header_code`) of a
     rate file's text, parsing its header once."""
     head = _header_of(text)
+    return _names(head), _code(head)
+
+
+def header_of_file(path: Path) -> tuple[list[str], str | None]:
+    """:func:`header_of_text` of a rate file (empty names and no code if it cannot be read)."""
+    head = _header(path)
     return _names(head), _code(head)
 
 

@@ -5,7 +5,7 @@ rules, window and late enrollment, with the :class:`Origin` (file, key path, sou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,12 +43,12 @@ class Origin:
 
     def at(self, *parts: str | int) -> Origin:
         """The origin of a value inside this one (``collection`` -> ``collection.start``)."""
-        return replace(self, key=(*self.key, *parts))
+        return Origin(self.region, self.file, (*self.key, *parts), self.source)  # not replace(): 3x faster
 
     def table(self) -> Origin:
         """The origin of the table that holds this value (``category[0].individual`` ->
         ``category[0]``)."""
-        return replace(self, key=self.key[:-1])
+        return Origin(self.region, self.file, self.key[:-1], self.source)
 
     @property
     def key_text(self) -> str:
