@@ -67,7 +67,7 @@ def test_county_without_rates_uses_its_city_standard() -> None:
     assert r["title"].startswith("威宁彝族回族苗族自治县（520526）")
     assert any("按毕节市的标准计算" in h for h in r["headline"])
     # No income: the regional statistic, named.
-    assert r["burden"][0].startswith("收入（按统计数据）: 2023年农村居民人均可支配收入（贵州省）")
+    assert r["burden"][0].startswith("收入（按统计数据）：2023年农村居民人均可支配收入（贵州省）")
 
 
 def test_unknown_assistance_and_national_minimum_keep_their_marks() -> None:
@@ -78,7 +78,9 @@ def test_unknown_assistance_and_national_minimum_keep_their_marks() -> None:
     assert member["category"] == "城乡居民 (有资助，金额不详)"
     assert r["totals"]["paid"] == "0–400?" and r["total_paid"] is None and r["burden_level"] == "none"
     assert set(r["marks"]) == {"low", "unknown"}
-    assert r["burden"][1].startswith("缴费占收入: 在0.00%到2.70%之间?")
+    # the terminal's burden lines (render.assessment.burden_lines): income, per capita, the ratio
+    assert r["burden"][1] == "人均收入：14,817元"
+    assert r["burden"][2].startswith("缴费占收入：在0.00%到2.70%之间?")
     assert any(h.startswith("第1位成员（68岁：低保）属于政府资助参保的人群") for h in r["headline"])
     shanghai = call("household", {"place": "上海", "year": 2025, "lang": "zh", "members": [{"age": 45}]})
     assert shanghai["members"][0]["subsidy"] == "≥670" and shanghai["marks"] == ["floor"]

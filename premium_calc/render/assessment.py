@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..household.members import spec_text
 from ..messages import labelled, pick, tr, uses_cjk
@@ -180,26 +180,39 @@ def summary_line(result: Assessment, lang: str, *, wan: bool = False) -> str:
     return "".join(parts) + tr("calc.summary.end", lang) + (f" {LOW_MARK}" if low else "")
 
 
-def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> RenderableType:
-    from rich.console import Group
-    from rich.text import Text
+class BurdenLine(NamedTuple):
+    """One line of the burden block: ``label`` (with its colon; empty for none), ``value`` and
+    ``tail``; ``style`` colours the value, or the whole line where ``whole``."""
 
+    label: str
+    value: str
+    tail: str = ""
+    style: str | None = None
+    whole: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.label + self.value + self.tail
+
+
+def burden_lines(result: Assessment, lang: str, *, wan: bool = False) -> list[BurdenLine]:
+    """The burden as lines (income, per capita, per member, the ratio, the thresholds), shared
+    by the terminal and the web page; no rich, so that the page can run it."""
     b = result.burden
-    out = Text()
-    out.append(f"{tr('calc.burden', lang)}\n", style="bold")
+    lines: list[BurdenLine] = []
     if b.income_basis == "statistic" and b.statistic is not None:
         stat = b.statistic
         mark = confidence_mark(stat.confidence if stat.confidence in ("low",) else None)
-        out.append(
-            f"  {labelled('calc.income_stat', lang)}{stat.label(lang)} = {yuan_text(stat.value, lang)}{mark}"
-            f" x {b.household_size} = {yuan_text(b.income, lang, wan)}\n"
-        )
+        shown = f"{stat.label(lang)} = {yuan_text(stat.value, lang)}{mark} x {b.household_size}"
+        total = yuan_text(b.income, lang, wan)
+        lines.append(BurdenLine(labelled("calc.income_stat", lang), f"{shown} = {total}"))
     elif b.income is not None:
-        out.append(f"  {labelled('calc.income', lang)}{yuan_text(b.income, lang, wan)}\n")
+        lines.append(BurdenLine(labelled("calc.income", lang), yuan_text(b.income, lang, wan)))
     if b.income_per_capita is not None:
-        out.append(f"  {labelled('calc.per_capita', lang)}{yuan_text(b.income_per_capita, lang, wan)}\n")
+        lines.append(BurdenLine(labelled("calc.per_capita", lang), yuan_text(b.income_per_capita, lang, wan)))
     if b.paid_per_member is not None:
-        out.append(f"  {labelled('calc.per_member', lang)}{yuan_text(b.paid_per_member, lang)}\n")
+        lines.append(BurdenLine(labelled("calc.per_member", lang), yuan_text(b.paid_per_member, lang)))
+    ratio = labelled("calc.ratio", lang)
     if not b.computable and b.ratio_low is not None:
         bounds = (
             tr("calc.ratio_between", lang, low=percent(b.ratio_low), high=percent(b.ratio_high))
@@ -207,18 +220,17 @@ def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> Renderab
             else tr("calc.ratio_at_least", lang, low=percent(b.ratio_low))
         )
         why = say(b.reason, lang)
-        out.append(f"  {labelled('calc.ratio', lang)}{bounds}{UNKNOWN_MARK} ({why})\n", style="yellow")
+        lines.append(BurdenLine(ratio, f"{bounds}{UNKNOWN_MARK} ({why})", style="yellow", whole=True))
     elif not b.computable:
         why = say(b.reason, lang)
         shown = tr("calc.not_computable", lang)
-        out.append(f"  {labelled('calc.ratio', lang)}{shown} ({why})\n", style="yellow")
+        lines.append(BurdenLine(ratio, f"{shown} ({why})", style="yellow", whole=True))
     else:
         style = "red" if any(c.exceeded for c in b.thresholds[-1:]) else (
             "yellow" if any(c.exceeded for c in b.thresholds) else "green"
         )
-        out.append(f"  {labelled('calc.ratio', lang)}")
-        out.append(percent(b.burden_ratio), style=f"bold {style}")
-        out.append(tr("calc.equivalents", lang, months=b.months_of_income, days=b.days_of_work) + "\n")
+        equivalents = tr("calc.equivalents", lang, months=b.months_of_income, days=b.days_of_work)
+        lines.append(BurdenLine(ratio, percent(b.burden_ratio), equivalents, style=f"bold {style}"))
         checks = tr("calc.list_separator", lang).join(
             tr(
                 "calc.threshold_check", lang, threshold=percent(c.threshold),
@@ -228,7 +240,24 @@ def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> Renderab
             for c in b.thresholds
         )
         if checks:
-            out.append(f"  {tr('calc.threshold_line', lang, checks=checks)}\n")
+            lines.append(BurdenLine("", tr("calc.threshold_line", lang, checks=checks)))
+    return lines
+
+
+def burden_text(result: Assessment, lang: str, *, wan: bool = False) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    b = result.burden
+    out = Text()
+    out.append(f"{tr('calc.burden', lang)}\n", style="bold")
+    for line in burden_lines(result, lang, wan=wan):
+        if line.whole:
+            out.append(f"  {line.text}\n", style=line.style or "")
+        else:
+            out.append(f"  {line.label}")
+            out.append(line.value, style=line.style or "")
+            out.append(f"{line.tail}\n")
     notes = [
         Paragraph(say(note, lang), prefix="  " + labelled("calc.note", lang), style="dim")
         for note in b.notes

@@ -197,20 +197,7 @@ def _stays_tables(result: WorthResult, lang: str) -> list[RenderableType]:
             table.add_column(tr(key, lang), justify="right")
         rows: dict[tuple[str, str, str, str, str, str], list[int]] = {}
         for view in views:
-            o: StayOutcome = view.outcome
-            layers = {layer.layer: layer for layer in o.layers}
-            share = percent(view.out_of_pocket_share) if view.out_of_pocket_share is not None else "-"
-            cells = (
-                layer_cell(layers.get("basic"), lang),
-                layer_cell(layers.get("critical_illness"), lang),
-                layer_cell(layers.get("assistance"), lang),
-                amount_cell(o.reimbursed, o.bound, lang),
-                amount_cell(o.out_of_pocket, o.bound, lang, left=True),
-                bound_mark(o.bound, lang, left=True) + share
-                if view.out_of_pocket_share is not None
-                else share,
-            )
-            rows.setdefault(cells, []).append(o.member)
+            rows.setdefault(stay_cells(view, lang), []).append(view.outcome.member)
         for cells, numbers in rows.items():
             table.add_row(members_label(numbers, result, lang), *cells)
         out.append(table)
@@ -218,6 +205,22 @@ def _stays_tables(result: WorthResult, lang: str) -> list[RenderableType]:
     if result.stays:
         out.append(Text(tr("worth.marks", lang, about=about_mark(lang)) + "\n", style="dim"))
     return out
+
+
+def stay_cells(view: Any, lang: str) -> tuple[str, str, str, str, str, str]:
+    """One member's stay as table cells (basic, critical illness, assistance, reimbursed, left to
+    pay, share of income), with their marks; the terminal and the web page show the same."""
+    o: StayOutcome = view.outcome
+    layers = {layer.layer: layer for layer in o.layers}
+    share = percent(view.out_of_pocket_share) if view.out_of_pocket_share is not None else "-"
+    return (
+        layer_cell(layers.get("basic"), lang),
+        layer_cell(layers.get("critical_illness"), lang),
+        layer_cell(layers.get("assistance"), lang),
+        amount_cell(o.reimbursed, o.bound, lang),
+        amount_cell(o.out_of_pocket, o.bound, lang, left=True),
+        bound_mark(o.bound, lang, left=True) + share if view.out_of_pocket_share is not None else share,
+    )
 
 
 def members_label(numbers: list[int], result: WorthResult, lang: str) -> str:

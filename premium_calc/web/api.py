@@ -25,7 +25,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import HouseholdError, PremiumCalcError
-from ..messages import Note, pick, tr, uses_cjk
+from ..messages import Note, labelled, pick, tr, uses_cjk
 from ..ratefiles.model import ASSISTED_GROUPS
 from .cells import money_or_unknown
 
@@ -228,9 +228,9 @@ def assessment_view(result: Assessment, lang: str) -> dict[str, Any]:
     the notes and the sources. Marks: ``≥`` national minimum, ``†`` low confidence, ``?``
     unknown (with the reason in the notes)."""
     from ..household.members import spec_text
-    from ..render.assessment import HEADLINE_NOTES, summary_line
+    from ..render.assessment import HEADLINE_NOTES, burden_lines, summary_line
     from ..render.formats import UNKNOWN_MARK, confidence_mark, confidence_word, range_text, say, yuan_text
-    from ..units import money, percent, short_percent
+    from ..units import money, percent
 
     def paid(value: Decimal | None, low: Decimal, high: Decimal | None) -> str:
         return money(value) if value is not None else range_text(low, high, lang) + UNKNOWN_MARK
@@ -271,39 +271,7 @@ def assessment_view(result: Assessment, lang: str) -> dict[str, Any]:
         "subsidy": ("≥" if result.subsidy_is_national_minimum else "") + money(result.total_subsidy),
     }
     b = result.burden
-    burden: list[str] = []
-    if b.income_basis == "statistic" and b.statistic is not None:
-        burden.append(
-            f"{tr('calc.income_stat', lang)}: {b.statistic.label(lang)} = "
-            f"{yuan_text(b.statistic.value, lang)} x {b.household_size} = {yuan_text(b.income, lang)}"
-        )
-    elif b.income is not None:
-        burden.append(f"{tr('calc.income', lang)}: {yuan_text(b.income, lang)}")
-    if b.paid_per_member is not None:
-        burden.append(f"{tr('calc.per_member', lang)}: {yuan_text(b.paid_per_member, lang)}")
-    if b.computable and b.burden_ratio is not None:
-        burden.append(
-            f"{tr('calc.ratio', lang)}: {percent(b.burden_ratio)}"
-            + tr("calc.equivalents", lang, months=b.months_of_income, days=b.days_of_work)
-        )
-        checks = tr("calc.list_separator", lang).join(
-            tr(
-                "calc.threshold_check", lang, threshold=percent(c.threshold),
-                short=short_percent(c.threshold),
-                verdict=tr("calc.verdict_yes", lang) if c.exceeded else tr("calc.verdict_no", lang),
-            )
-            for c in b.thresholds
-        )
-        burden.append(tr("calc.threshold_line", lang, checks=checks))
-    elif b.ratio_low is not None:  # the payment is a range: so is the burden
-        bounds = (
-            tr("calc.ratio_between", lang, low=percent(b.ratio_low), high=percent(b.ratio_high))
-            if b.ratio_high is not None
-            else tr("calc.ratio_at_least", lang, low=percent(b.ratio_low))
-        )
-        burden.append(f"{tr('calc.ratio', lang)}: {bounds}{UNKNOWN_MARK} ({say(b.reason, lang)})")
-    else:
-        burden.append(f"{tr('calc.ratio', lang)}: {tr('calc.not_computable', lang)} ({say(b.reason, lang)})")
+    burden = [line.text for line in burden_lines(result, lang)]
     level = "none"
     if b.computable and b.thresholds:
         level = "high" if b.thresholds[-1].exceeded else ("medium" if b.thresholds[0].exceeded else "low")
@@ -312,15 +280,15 @@ def assessment_view(result: Assessment, lang: str) -> dict[str, Any]:
     notes = [say(n, lang) for n in all_notes if getattr(n, "key", None) not in HEADLINE_NOTES]
     facts = []
     if result.national_minimum is not None:
-        facts.append(f"{tr('calc.national_min', lang)}: {yuan_text(result.national_minimum, lang)}")
+        facts.append(f"{labelled('calc.national_min', lang)}{yuan_text(result.national_minimum, lang)}")
     if result.collection_start or result.collection_end:
         start = result.collection_start.isoformat() if result.collection_start else "?"
         end = result.collection_end.isoformat() if result.collection_end else "?"
-        facts.append(f"{tr('calc.window', lang)}: {start} .. {end}")
+        facts.append(f"{labelled('calc.window', lang)}{start} .. {end}")
     sources = [
         {
             "title": s.title_in(lang), "url": s.url,
-            "confidence": f"{tr('calc.confidence', lang)}: {confidence_word(s.confidence, lang)}"
+            "confidence": f"{labelled('calc.confidence', lang)}{confidence_word(s.confidence, lang)}"
             + confidence_mark(s.confidence),
         }
         for s in result.sources

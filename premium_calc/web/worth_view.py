@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from .. import assess_worth, parse_stay
 from ..household.members import spec_text
-from ..messages import tr
+from ..messages import labelled, tr
 from ..render.formats import confidence_mark, say
-from ..render.worth import about_mark, amount_cell, bound_mark, layer_cell, members_label, times_text
-from ..units import money, percent
+from ..render.worth import about_mark, members_label, stay_cells, times_text
+from ..units import money
 from .cells import money_or_unknown
 
 if TYPE_CHECKING:
@@ -63,20 +63,10 @@ def worth_view(request: dict[str, Any], hh: Household, year: int, book: RateBook
     grouped: dict[tuple[str, str, str, str, str, str], list[int]] = {}
     for view in result.stays:
         o = view.outcome
-        layers = {layer.layer: layer for layer in o.layers}
-        share = percent(view.out_of_pocket_share) if view.out_of_pocket_share is not None else "-"
-        cells = (
-            layer_cell(layers.get("basic"), lang),
-            layer_cell(layers.get("critical_illness"), lang),
-            layer_cell(layers.get("assistance"), lang),
-            amount_cell(o.reimbursed, o.bound, lang),
-            amount_cell(o.out_of_pocket, o.bound, lang, left=True),
-            (bound_mark(o.bound, lang, left=True) + share) if view.out_of_pocket_share is not None else share,
-        )
-        grouped.setdefault(cells, []).append(o.member)  # members with the same outcome share a row
+        grouped.setdefault(stay_cells(view, lang), []).append(o.member)  # the same outcome: one row
         for layer in o.layers:
             for note in [*([layer.missing] if layer.missing is not None else []), *layer.notes]:
-                line = f"{tr(f'worth.layer.{layer.layer}', lang)}: {say(note, lang)}"
+                line = f"{labelled(f'worth.layer.{layer.layer}', lang)}{say(note, lang)}"
                 if line not in stay_notes:
                     stay_notes.append(line)
         for note in o.notes:
