@@ -181,3 +181,18 @@ def test_members_are_shown_in_chinese_in_the_table_and_the_notes() -> None:
     said = "".join(out.split())
     assert "第2位成员（70岁：低保）" in said and "│2│70岁：低保│" in said
     assert "70:dibao" not in said
+
+
+def test_labels_print_as_written_never_as_markup(tmp_path: Path) -> None:
+    """A label that looks like rich markup or an emoji code is the user's text: it prints
+    whole (rich would have eaten ``[red]`` and turned ``:smile:`` into a picture)."""
+    path = tmp_path / "family.toml"
+    path.write_text(
+        'region = "毕节"\nyear = 2025\nincome = 14000\n'
+        '[[members]]\nage = 45\nlabel = "[red]爸爸"\n'
+        '[[members]]\nage = 40\nlabel = "[student]妈妈:smile:"\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run("calc", "--household", str(path), "--lang", "zh")
+    assert code == 0
+    assert "[red]爸爸" in out and "[student]妈妈:smile:" in out

@@ -24,11 +24,11 @@ from premium_calc.household.parsing import build_household
 from premium_calc.ratebook.book import RateBook
 from premium_calc.ratebook.income import (
     MEDIANS,
-    STATISTIC_NAMES,
     STATISTICS,
     IncomeFigure,
     IncomeStats,
     check_statistic,
+    statistic_names,
 )
 from premium_calc.ratefiles.income_model import IncomeRow, MedianRow
 
@@ -232,7 +232,7 @@ def test_median_statistics_resolve(rb: RateBook, stats: IncomeStats) -> None:
     assert {"median", "urban_median", "rural_median"} <= set(STATISTICS)
     assert set(MEDIANS) == {"median", "urban_median", "rural_median"}
     for statistic in MEDIANS:
-        zh, en = STATISTIC_NAMES[statistic]
+        zh, en = statistic_names()[statistic]
         assert "中位数" in zh and "median" in en
     assert check_statistic("Median") == "median"
     assert check_statistic("median-rural") == "rural_median"

@@ -240,9 +240,13 @@ def get_book(rates_dir: list[Path] | None, *, cache: bool = True) -> RateBook:
 
 
 def console() -> Any:
+    """The console every command prints to. Text is never parsed as rich markup or emoji
+    codes: a member labelled ``[red]爸爸`` or a region note with ``:smile:`` prints as written
+    (styles come from :class:`rich.text.Text` objects, never from strings), which also spares
+    the markup parser and rich's emoji table on every start."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def echo_json(data: Any) -> None:

@@ -309,7 +309,7 @@ def _show(summary: Any, notes: list[Any], json_out: bool, csv_out: bool, lang: s
 
     out = console()
     for part in summary_text(summary, lang, quintiles=quintiles):
-        if isinstance(part, str) and not part.startswith("["):  # "[bold]...": rich markup
+        if isinstance(part, str):  # prose (titles come as styled Text)
             out.print(as_paragraph(say(part, lang)))
         else:
             out.print(part)

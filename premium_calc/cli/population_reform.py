@@ -161,7 +161,7 @@ def run_reform_population(
         summary, lang, title=title, solution=solution, response=response, names=names
     )
     for part in parts:
-        if isinstance(part, str) and not part.startswith("["):  # "[bold]...": rich markup
+        if isinstance(part, str):  # prose (titles come as styled Text)
             out.print(as_paragraph(say(part, lang)))
         else:
             out.print(part)

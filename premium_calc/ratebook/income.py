@@ -66,10 +66,10 @@ _ALIASES: dict[str, str] = {
 }
 
 
-#: The name of each statistic in both languages (texts in the message catalog).
-STATISTIC_NAMES: dict[str, tuple[str, str]] = {
-    s: (tr(f"statistic.{s}", "zh"), tr(f"statistic.{s}", "en")) for s in STATISTICS
-}
+def statistic_names() -> dict[str, tuple[str, str]]:
+    """The name of each statistic in both languages (texts in the message catalog; asked for
+    when needed, so that an English run never reads the Chinese catalog at import)."""
+    return {s: (tr(f"statistic.{s}", "zh"), tr(f"statistic.{s}", "en")) for s in STATISTICS}
 
 
 #: How many years older than the income year a regional figure may be (see
@@ -392,5 +392,4 @@ def stat_name(statistic: str) -> Note:
 
 
 def statistic_name(statistic: str) -> Name:
-    zh, en = STATISTIC_NAMES[statistic]
-    return Name(zh=zh, en=en)
+    return Name(zh=tr(f"statistic.{statistic}", "zh"), en=tr(f"statistic.{statistic}", "en"))

@@ -158,13 +158,16 @@ def standard_lines(
 
 
 def summary_text(summary: PopulationSummary, lang: str, *, quintiles: bool = False) -> list[RenderableType]:
-    """Everything ``premium-calc population`` prints, in order."""
+    """Everything ``premium-calc population`` prints, in order: prose as strings (never rich
+    markup), the rest as renderables."""
+    from rich.text import Text
+
     out: list[Any] = []
     groups = summary.groups
     if len(groups) == 2 and groups[0].whole == groups[1].whole.model_copy():
         groups = groups[1:]  # one region and year: "everyone" is that group
     for group in groups:
-        out.append(f"[bold]{_group_name(group, lang)}[/bold]")
+        out.append(Text(_group_name(group, lang), style="bold"))
         out.append(headline(group, summary, lang))
         out.append(cells_table(group, summary, lang, quintiles=quintiles))
     names = {g.region: g.name for g in summary.groups if g.name is not None}

@@ -142,10 +142,13 @@ def reform_population_text(
     response: ResponseScenario | None = None,
     names: dict[str, dict[str, str]] | None = None,
 ) -> list[Any]:
-    """Everything ``population --reform`` prints, in order."""
+    """Everything ``population --reform`` prints, in order: prose as strings (never rich
+    markup), the rest as renderables."""
+    from rich.text import Text
+
     out: list[Any] = []
     if title:
-        out.append(f"[bold]{title}[/bold]")
+        out.append(Text(title, style="bold"))
     out.append(
         tr("reform.pop.headline", lang, households=count_text(s.households, lang),
            people=count_text(s.people, lang), sample=f"{s.sample:,}")
