@@ -357,3 +357,22 @@ def test_income_statistics_come_from_the_cache_until_a_file_changes(
     broken = book_of(rates).income_stats()  # no error here: where the statistics are used
     with pytest.raises(RateFileError):
         broken.rows()
+
+
+def test_a_damaged_name_or_code_part_of_the_index_reads_the_files(tmp_path: Path, cache_dir: Path) -> None:
+    rates = tree(tmp_path / "rates")
+    assert individual(book_of(rates)) == Decimal(410)
+    path = rate_cache.index_path(cache_dir, [rates.resolve()])
+    index = pickle.loads(path.read_bytes())
+    assert isinstance(index, rate_cache.Index)
+    assert (index.names_like("测试") or {}).get("测试") == "cn/testcity"
+    assert index.sha("cn/testcity") == bytes.fromhex(
+        rate_cache.text_sha((rates / "cn" / "testcity.toml").read_text(encoding="utf-8"))
+    )
+    index.names = tuple(b"garbage" for _ in index.names)
+    index.codes = b"garbage"
+    path.write_bytes(pickle.dumps(index))
+    book = book_of(rates)
+    assert book.find("测试") == "cn/testcity"  # from the file's header, not the damaged part
+    assert book.locate("520526") == ("cn/testcity", None)
+    assert book.shared_names() == {}

@@ -44,6 +44,8 @@ from ..ratefiles.reading import (
 )
 from . import cache as rate_cache
 from .names import header_names, header_of_file, header_of_text, header_part, normalize_name
+from .names import region_id_of_path as _region_id
+from .stamps import scan
 
 if TYPE_CHECKING:
     from ..gazetteer import Gazetteer, Place
@@ -51,12 +53,6 @@ if TYPE_CHECKING:
     from .benefits import BenefitBook
     from .income import IncomeStats
     from .schedule import Schedule
-
-
-def _region_id(rel: str) -> str | None:
-    """The region id of a rate file's path relative to its rate directory (``None``: none)."""
-    region_id = rel[: -len(".toml")]
-    return region_id if REGION_ID.match(region_id) else None
 
 
 #: What a rate book computes and keeps in memory (left out when it is pickled).
@@ -142,12 +138,12 @@ class RateBook:
                 root = self._cache_root = rate_cache.cache_root() if self._use_cache else None
                 if root is not None:
                     index = rate_cache.load_index(root, self.dirs, NOT_REGIONS, _region_id)
-                    self._names, self._shared, self._codes = index.names, index.shared, index.codes
+                    self._shared = index.shared  # names and codes: decoded when asked for
                     self._index = index
-                    self._paths = dict.fromkeys(index.paths)
+                    self._paths = dict.fromkeys(index.regions)
                     return self._paths
                 paths: dict[str, Path | None] = {}
-                for i, rel, _, _ in rate_cache.scan(self.dirs, NOT_REGIONS):
+                for i, rel, _, _ in scan(self.dirs, NOT_REGIONS):
                     region_id = _region_id(rel)
                     if region_id is not None and region_id not in paths:  # earlier directories win
                         paths[region_id] = self.dirs[i] / rel
@@ -165,7 +161,7 @@ class RateBook:
         path = paths[region_id]
         if path is None:
             assert self._index is not None
-            path = paths[region_id] = self.dirs[self._index.paths[region_id]] / f"{region_id}.toml"
+            path = paths[region_id] = self.dirs[self._index.folder(region_id)] / f"{region_id}.toml"
         return path
 
     def region(self, region_id: str) -> Region:
@@ -184,7 +180,7 @@ class RateBook:
         """A validated rate file: from the cache when its content is the one the index hashed,
         else read, parsed, validated (and cached under the hash of what was read)."""
         root, index = self._cache_root, self._index
-        digest = index.shas.get(region_id) if root is not None and index is not None else None
+        digest = index.sha(region_id) if root is not None and index is not None else None
         if root is None or digest is None:
             text = read_rate_text(path)
             self._heads[region_id] = header_part(text)
@@ -210,6 +206,8 @@ class RateBook:
         """
         self._discover()  # from the cache, this has the names already
         with self._lock:
+            if self._names is None and self._index is not None:
+                self._names = self._index.all_names()  # None: a damaged entry, the files are read
             if self._names is None:
                 index: dict[str, str] = {}
                 shared: dict[str, list[str]] = {}
@@ -246,8 +244,10 @@ class RateBook:
             return q
         if REGION_ID.match(q.lower()) and q.lower() in self._discover():
             return q.lower()
-        hit = self._name_index().get(normalize_name(q))
-        claims = self._shared.get(normalize_name(q))
+        name, index = normalize_name(q), self._index  # from the cache: one bucket of names
+        bucket = index.names_like(name) if self._names is None and index is not None else None
+        hit = (bucket if bucket is not None else self._name_index()).get(name)
+        claims = self._shared.get(name)
         if claims:
             raise AmbiguousRegionError(query, [self._label(r) for r in claims], rate_files=True)
         if hit is not None:
@@ -432,6 +432,8 @@ class RateBook:
         """行政区划代码 -> region id, from the ``code`` of each file's ``[region]`` table."""
         self._discover()  # from the cache, this has the codes already
         with self._lock:
+            if self._codes is None and self._index is not None:
+                self._codes = self._index.code_map()  # None: a damaged entry, the files are read
             if self._codes is None:
                 self._codes = {
                     code: region_id
@@ -493,7 +495,6 @@ class RateBook:
 
 
 def _line(path: Path, key: tuple[str | int, ...]) -> int | None:
-
     try:
         return line_of(path.read_text(encoding="utf-8"), key)
     except OSError:

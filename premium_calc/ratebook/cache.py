@@ -3,9 +3,11 @@ directories, kept between processes, so a calculation reads no TOML and validate
 
 Two kinds of entries, in the user's cache directory (never inside the package):
 
-* an **index** per set of rate directories (``index-<key>.pickle``): every rate file's path,
-  size, ``mtime_ns`` and SHA-256, the names, aliases and code of its ``[region]`` header, and
-  the look-ups built from them (region id -> file, name -> region id, code -> region id);
+* an **index** per set of rate directories (``index-<key>.pickle``): the look-ups built from
+  the rate files' ``[region]`` headers (region id -> directory and SHA-256 of its file, name
+  -> region id in buckets, code -> region id), in a shape a warm look-up loads in well under
+  a ms (:class:`Index`); beside it its **detail** (``detail-<key>.pickle``: every file's
+  path, size, ``mtime_ns``, hash and header), which only a rebuild reads;
 * one **validated rate file** per content hash (``files/<sha256>.pickle``): the
   :class:`~premium_calc.ratefiles.model.RateFile` as :func:`load_rate_file` returned it.
   Keyed by content alone, an entry is shared by every directory set and is never stale.
@@ -14,7 +16,8 @@ Both live under a folder named after the code version (the package version, the 
 pydantic versions and the size and ``mtime_ns`` of the modules that define or read what is
 stored): other code never reads them.
 
-**Freshness.** Each use walks the directories and stats every rate file (no file is read):
+**Freshness.** Each use walks the directories and stats every rate file (no file is read;
+:mod:`~premium_calc.ratebook.stamps`, by folder descriptor where the system can):
 the index serves only if the list of (file, size, ``mtime_ns``) is the one it was built from,
 and the data versions (``DATA_VERSION``) are the same. Size and ``mtime_ns`` alone can miss an
 edit made within the file system's timestamp resolution of the moment the file was hashed
@@ -39,17 +42,19 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import operator
+import marshal
 import os
 import pickle
-import stat
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from .stamps import Stamp, scan
 
 if TYPE_CHECKING:
     from ..ratefiles.model import RateFile
@@ -59,7 +64,7 @@ CACHE_DIR_ENV = "PREMIUM_CALC_CACHE_DIR"
 #: Environment variable: ``1`` (any value but ``0`` or empty) turns the cache off.
 NO_CACHE_ENV = "PREMIUM_CALC_NO_CACHE"
 #: The layout of what is stored; a change makes every entry foreign.
-FORMAT = 1
+FORMAT = 2
 #: A file modified less than this before it was hashed is hashed again at every use.
 RACY_NS = 2_000_000_000
 
@@ -72,6 +77,7 @@ _CODE_MODULES = (
     "ratefiles/model.py",
     "ratefiles/reading.py",
     "ratebook/cache.py",
+    "ratebook/stamps.py",
     "ratebook/names.py",
     "ratebook/income.py",
     "ratefiles/income_model.py",
@@ -130,54 +136,6 @@ def _pydantic_version() -> str:
     return str(VERSION)
 
 
-# -- the walk
-
-
-#: One rate file as the walk saw it: (directory index, relative path, size, mtime_ns).
-Stamp = tuple[int, str, int, int]
-
-
-def scan(dirs: Sequence[Path], skip: frozenset[str]) -> tuple[Stamp, ...]:
-    """Every ``*.toml`` below each directory (the top-level folders in ``skip`` left out),
-    directories in order, files sorted by path within each (as ``sorted(Path.rglob(...))``:
-    a walk in name order), symlinked folders not entered. Size ``-1``: the file cannot be
-    stat'ed; ``-2``: it is no regular file."""
-    out: list[Stamp] = []
-    for index, root in enumerate(dirs):
-        _walk(index, str(root), "", out, skip)
-    return tuple(out)
-
-
-_BY_NAME = operator.attrgetter("name")
-
-
-def _walk(index: int, folder: str, prefix: str, out: list[Stamp], skip: frozenset[str]) -> None:
-    try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=_BY_NAME)
-    except OSError:
-        return
-    append, is_file = out.append, stat.S_ISREG
-    for entry in entries:
-        name = entry.name
-        if name.endswith(".toml"):
-            try:
-                info = entry.stat()
-            except OSError:  # a broken link: no folder either
-                append((index, prefix + name, -1, -1))
-                continue
-            if is_file(info.st_mode):  # a file: no folder to enter (the common case, kept short)
-                append((index, prefix + name, info.st_size, info.st_mtime_ns))
-                continue
-            append((index, prefix + name, -2, info.st_mtime_ns))
-        try:
-            folder_entry = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            folder_entry = False
-        if folder_entry and not (not prefix and name in skip):
-            _walk(index, entry.path, f"{prefix}{name}/", out, skip)
-
-
 # -- entries
 
 
@@ -202,8 +160,10 @@ class Detail:
 
 @dataclass
 class Index:
-    """What a rate book finds in a set of directories: only what a look-up needs (plain
-    data, quick to load), and the fingerprint of the stamps it was built from."""
+    """What a rate book finds in a set of directories: only what a look-up needs, in a shape
+    quick to load (a warm look-up unpickles a dict of region ids and a few ``bytes``; the
+    names and codes are decoded when asked for, the names one bucket at a time), and the
+    fingerprint of the stamps it was built from."""
 
     format: int
     code: str
@@ -213,17 +173,84 @@ class Index:
     #: Files modified too shortly before they were hashed: (path, size, hash), hashed again
     #: at every use.
     racy: list[tuple[str, int, str]] = field(default_factory=list)
-    #: region id -> the directory its file is in (the file: ``<directory>/<region id>.toml``)
-    paths: dict[str, int] = field(default_factory=dict)
-    #: region id -> the SHA-256 of its file (``None``: a file that cannot be read)
-    shas: dict[str, bytes | None] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)  # normalised name -> first region id
+    #: region id -> its position (the file: ``<dirs[folders[position]]>/<region id>.toml``)
+    regions: dict[str, int] = field(default_factory=dict)
+    folders: tuple[int, ...] = ()
+    #: The SHA-256 of each region's file, 32 bytes per position (a position in ``unreadable``:
+    #: a file that cannot be read, always read from disk, where its error is raised).
+    shas: bytes = b""
+    unreadable: frozenset[int] = frozenset()
+    #: normalised name -> first region id: pickled dicts, a name in bucket
+    #: ``crc32(name) % len(names)``.
+    names: tuple[bytes, ...] = ()
     shared: dict[str, list[str]] = field(default_factory=dict)
-    codes: dict[str, str] = field(default_factory=dict)
+    codes: bytes = b""  # a pickled dict: code -> region id
+
+    def folder(self, region_id: str) -> int:
+        """The directory (its position in ``dirs``) of a region's file."""
+        return self.folders[self.regions[region_id]]
+
+    def sha(self, region_id: str) -> bytes | None:
+        """The SHA-256 of a region's file as it was hashed (``None``: not readable)."""
+        at = self.regions.get(region_id)
+        if at is None or at in self.unreadable:
+            return None
+        return self.shas[32 * at : 32 * at + 32]
+
+    def names_like(self, name: str) -> dict[str, str] | None:
+        """The bucket of names a normalised name is in (``None``: the entry is damaged)."""
+        if not self.names:
+            return {}
+        return _decoded(self.names[zlib.crc32(name.encode("utf-8")) % len(self.names)])
+
+    def all_names(self) -> dict[str, str] | None:
+        """Every normalised name -> first region id (``None``: the entry is damaged)."""
+        out: dict[str, str] = {}
+        for blob in self.names:
+            bucket = _decoded(blob)
+            if bucket is None:
+                return None
+            out.update(bucket)
+        return out
+
+    def code_map(self) -> dict[str, str] | None:
+        """行政区划代码 -> region id (``None``: the entry is damaged)."""
+        return _decoded(self.codes)
+
+
+def _decoded(blob: bytes) -> dict[str, str] | None:
+    try:
+        value = pickle.loads(blob)
+    except Exception:  # a damaged entry can raise nearly anything: the caller reads the files
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _packed(
+    index: Index,
+    paths: dict[str, int],
+    shas: dict[str, str | None],
+    names: dict[str, str],
+    codes: dict[str, str],
+) -> Index:
+    """``index`` with the look-ups in the shape :class:`Index` keeps (region id -> directory
+    and hash, name -> region id, code -> region id)."""
+    index.regions = {region_id: at for at, region_id in enumerate(paths)}
+    index.folders = tuple(paths.values())
+    index.shas = b"".join(bytes.fromhex(sha) if sha is not None else bytes(32) for sha in shas.values())
+    index.unreadable = frozenset(at for at, sha in enumerate(shas.values()) if sha is None)
+    buckets: list[dict[str, str]] = [{} for _ in range(max(1, len(names) // 32))]
+    for name, region_id in names.items():
+        buckets[zlib.crc32(name.encode("utf-8")) % len(buckets)][name] = region_id
+    index.names = tuple(pickle.dumps(bucket, protocol=pickle.HIGHEST_PROTOCOL) for bucket in buckets)
+    index.codes = pickle.dumps(codes, protocol=pickle.HIGHEST_PROTOCOL)
+    return index
 
 
 def fingerprint(stamps: tuple[Stamp, ...]) -> str:
-    return hashlib.sha256(pickle.dumps(stamps, protocol=5)).hexdigest()
+    """A digest of the stamps (``marshal`` version 2: no back-references, so the same stamps
+    are the same bytes in every process of one Python version, which the code key names)."""
+    return hashlib.sha256(marshal.dumps(stamps, 2)).hexdigest()
 
 
 def _folder(root: Path) -> Path:
@@ -344,6 +371,10 @@ def build_index(
     index = Index(FORMAT, code_key(), dirs, versions, fingerprint(stamps))
     detail = Detail(FORMAT, code_key(), dirs, stamps, [])
     files = detail.files
+    paths: dict[str, int] = {}
+    shas: dict[str, str | None] = {}
+    names: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for stamp in stamps:
         i, rel, size, mtime = stamp
         region_id = region_id_of(rel)
@@ -360,25 +391,25 @@ def build_index(
             elif info is not None and sha == info[0]:
                 info = (sha, info[1], info[2], now)  # racy, but the same content
             else:
-                names, code = header_of_text(text)
-                info = (sha, tuple(names), code, now)
+                found, code = header_of_text(text)
+                info = (sha, tuple(found), code, now)
         files.append(info)
-        path = os.path.join(dirs[i], rel)
         if info[0] is not None and _racy(info, mtime):
-            index.racy.append((path, size, info[0]))
-        if region_id in index.paths:
+            index.racy.append((os.path.join(dirs[i], rel), size, info[0]))
+        if region_id in paths:
             continue  # earlier directories win
-        index.paths[region_id] = i
-        index.shas[region_id] = bytes.fromhex(info[0]) if info[0] is not None else None
+        paths[region_id] = i
+        shas[region_id] = info[0]
         if info[2] is not None:
-            index.codes[info[2]] = region_id  # as RateBook._code_index: the last file read wins
+            codes[info[2]] = region_id  # as RateBook._code_index: the last file read wins
         for key_name in info[1]:
             name = normalize_name(key_name)
-            first = index.names.setdefault(name, region_id)
+            first = names.setdefault(name, region_id)
             if first != region_id:
                 claims = index.shared.setdefault(name, [first])
                 if region_id not in claims:
                     claims.append(region_id)
+    _packed(index, paths, shas, names, codes)
     return index, detail
 
 

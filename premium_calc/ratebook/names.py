@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..ratefiles.reading import REGION_ID
+
 _FIRST_YEAR = re.compile(r"^\s*\[\[\s*year\s*\]\]", re.MULTILINE)
 
 
@@ -77,6 +79,12 @@ def _code(head: dict[str, object] | None) -> str | None:
     region = head.get("region") if head is not None else None
     code = region.get("code") if isinstance(region, dict) else None
     return code if isinstance(code, str) else None
+
+
+def region_id_of_path(rel: str) -> str | None:
+    """The region id of a rate file's path relative to its rate directory (``None``: none)."""
+    region_id = rel[: -len(".toml")]
+    return region_id if REGION_ID.match(region_id) else None
 
 
 def normalize_name(text: str) -> str:
