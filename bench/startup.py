@@ -2,7 +2,8 @@
 
     python bench/startup.py [--runs N] [--skip-cli] [--counties N] [--before DIR] [--bytecode cached|off]
 
-* ``calc`` as a fresh process against an empty typer app with the same options and against
+* ``calc`` as a fresh process against an empty typer app with the same options (and that app
+  printing calc's output with rich: the framework floor of a text answer) and against
   ``python -c "import typer, pydantic, rich"``: runs alternate (one of each per round), medians
   of wall and CPU time (user + sys of the child), ratios; with a warm rate cache, a cold one
   (emptied before every run) and none (``PREMIUM_CALC_NO_CACHE=1``); ``--before DIR``: the
@@ -78,6 +79,47 @@ def other() -> None:
     pass
 app()
 """
+
+
+#: The empty app's calc printing what ``premium-calc calc`` prints, with rich and no project
+#: code: a table of the same columns and rows (the Bijie family) and calc's other lines, read
+#: from the file ``PC_BENCH_LINES`` (captured from calc): what typer and rich alone cost.
+RICH_BODY = """
+    import os
+    from rich.console import Console
+    from rich.table import Table
+    out = Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
+    with open(os.environ["PC_BENCH_LINES"], encoding="utf-8") as lines:
+        text = lines.read().splitlines()
+    table = Table()
+    for column in ("#", "member", "category", "gross", "assistance", "paid", "gov. subsidy"):
+        table.add_column(column, justify="left" if column in ("member", "category") else "right")
+    rows = [("1", "45", "residents", "400\u2020", "0", "400\u2020", "670"),
+            ("2", "42:female", "residents", "400\u2020", "0", "400\u2020", "670"),
+            ("3", "12:student", "students", "400\u2020", "0", "400\u2020", "670"),
+            ("4", "70", "residents", "400\u2020", "0", "400\u2020", "670")]
+    for row in rows:
+        table.add_row(*row)
+    table.add_row("", "total", "", "1,600", "0", "1,600", "2,680")
+    for line in text[:4]:
+        out.print(line)
+    out.print(table)
+    for line in text[4:]:
+        out.print(line)
+"""
+RICH_APP = EMPTY_APP.replace(
+    "-> None:\n    pass\n@app.command()", "-> None:" + RICH_BODY + "@app.command()", 1
+)
+assert RICH_APP != EMPTY_APP
+
+
+def calc_lines(env: dict[str, str], cwd: Path) -> str:
+    """calc's output without its table (the lines the rich-only app prints around its own)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "premium_calc", *CALC], check=True, capture_output=True, env=env, cwd=cwd
+    )
+    text = done.stdout.decode("utf-8").splitlines()
+    return "\n".join(line for line in text if line[:1] not in "┏┃┡│├└") + "\n"
 
 
 #: Where one calc's CPU time goes, phase by phase, in a fresh process (warm cache).
@@ -166,6 +208,8 @@ def cli(runs: int, before: Path | None = None, bytecode: str = "cached") -> None
     try:
         script = work / "empty_app.py"
         script.write_text(EMPTY_APP, encoding="utf-8")
+        rich_script = work / "rich_app.py"
+        rich_script.write_text(RICH_APP, encoding="utf-8")
         warm_dir, cold_dir = work / "warm-cache", work / "cold-cache"
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("PREMIUM_CALC_")}
         base_env["LANG"] = "C.UTF-8"
@@ -181,20 +225,25 @@ def cli(runs: int, before: Path | None = None, bytecode: str = "cached") -> None
         cold_env = {**base_env, "PREMIUM_CALC_CACHE_DIR": str(cold_dir)}
         none_env = {**base_env, "PREMIUM_CALC_NO_CACHE": "1"}
         calc = [sys.executable, "-m", "premium_calc", *CALC]
+        lines = work / "calc_lines.txt"
+        lines.write_text(calc_lines(warm_env, work), encoding="utf-8")
+        rich_env = {**base_env, "PC_BENCH_LINES": str(lines)}
+        rich_cmd = [sys.executable, str(rich_script), "calc", *CALC[1:]]
         stack_cmd = [sys.executable, "-c", "import typer, pydantic, rich"]
         empty_cmd = [sys.executable, str(script), "calc", *CALC[1:]]
         cases: list[tuple[str, list[str], dict[str, str], Callable[[], None] | None]] = [
             ('python -c "import typer, pydantic, rich"', stack_cmd, base_env, None),
             ("empty typer app, calc's options", empty_cmd, base_env, None),
+            ("  + rich printing calc's output", rich_cmd, rich_env, None),
             ("premium-calc calc, warm cache", calc, warm_env, None),
             ("premium-calc calc, cold cache", calc, cold_env, lambda: shutil.rmtree(cold_dir, True)),
             ("premium-calc calc, no cache", calc, none_env, None),
         ]
+        json_calc = [*calc, "--json"]
+        cases.append(("premium-calc calc --json, warm cache", json_calc, warm_env, None))
         if before is not None:  # another tree (the code before a change), run in the same rounds
             other_env = {**warm_env, "PYTHONPATH": str(before.resolve())}
             cases.append((f"calc of {before.name}/, warm cache", calc, other_env, None))
-            json_calc = [*calc, "--json"]
-            cases.append(("premium-calc calc --json, warm cache", json_calc, warm_env, None))
             cases.append((f"calc --json of {before.name}/, warm", json_calc, other_env, None))
         for _, cmd, env, _ in cases:  # warm the OS file cache and the warm rate cache
             subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=work)
@@ -218,6 +267,10 @@ def cli(runs: int, before: Path | None = None, bytecode: str = "cached") -> None
                 f" {cpu[name] / cpu[empty]:14.2f}"
             )
         print("  aim: calc (warm cache) <= 1.15x the empty typer app")
+        print(
+            f"  calc (warm cache) / the empty app with rich printing calc's output:"
+            f" {cpu[cases[3][0]] / cpu[cases[2][0]]:.2f}x (what the project adds to typer and rich)"
+        )
         breakdown(max(5, runs // 2), warm_env, work, floor_modules(script, base_env, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -244,10 +297,43 @@ def book_of(*dirs: Path, cache: bool | None = None, **kw: Any) -> Any:
         return RateBook(list(dirs), use_env=False, **kw)
 
 
+def parse_and_schema() -> dict[str, int]:
+    """Every shipped TOML file read, parsed and validated against its schema (what loading it
+    without the cache costs), no cross-file rule: the number of files of each kind."""
+    from premium_calc.analyses.population.synthetic import load_parameters
+    from premium_calc.ratebook.benefits import load_benefit_file
+    from premium_calc.ratefiles.enrollment_model import EnrollmentFile
+    from premium_calc.ratefiles.income_model import IncomeFile
+    from premium_calc.ratefiles.reading import bundled_rates_dir, load_rate_file, read_toml
+
+    root = bundled_rates_dir()
+    kinds = {"rate": 0, "statistics": 0, "benefit": 0, "enrollment": 0, "population model": 0}
+    for path in sorted(root.rglob("*.toml")):
+        parts = path.relative_to(root).parts
+        if parts[0] == "benefits":
+            load_benefit_file(path, "/".join(parts[1:])[: -len(".toml")])
+            kinds["benefit"] += 1
+        elif parts[0] == "stats" and parts[1] == "enrollment":
+            EnrollmentFile.model_validate(read_toml(path))
+            kinds["enrollment"] += 1
+        elif parts[0] == "stats" and parts[1] == "model":
+            load_parameters(path)
+            kinds["population model"] += 1
+        elif parts[0] == "stats":
+            IncomeFile.model_validate(read_toml(path))
+            kinds["statistics"] += 1
+        else:
+            load_rate_file(path)
+            kinds["rate"] += 1
+    return kinds
+
+
 def load_validate(runs: int) -> None:
     from premium_calc.upkeep.validate import validate
 
     validate(book_of(cache=False))  # imports, schemas
+    kinds = parse_and_schema()
+    parsed = median_us(parse_and_schema, runs) / 1000
     whole = median_us(lambda: validate(book_of(cache=False)), runs) / 1000
     load = median_us(lambda: list(book_of(cache=False).regions()), runs) / 1000
     warm = book_of(cache=True)
@@ -255,7 +341,9 @@ def load_validate(runs: int) -> None:
     cached = median_us(lambda: list(book_of(cache=True).regions()), runs) / 1000
     count = len(warm.region_ids())
     print(f"rate files ({count} files, medians of {runs})")
-    print(f"  load + validate (rates validate, no cache) : {whole:7.1f} ms  (aim < 50 ms)")
+    shipped = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+    print(f"  parse + schema of every shipped file       : {parsed:7.1f} ms  (aim < 50 ms; {shipped})")
+    print(f"  rates validate (+ every region-year resolved, every rule, no cache): {whole:7.1f} ms")
     print(f"  load every file, parse + schema, no cache  : {load:7.1f} ms")
     print(f"  load every file from a warm cache          : {cached:7.1f} ms")
 
