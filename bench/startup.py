@@ -119,7 +119,7 @@ def calc_lines(env: dict[str, str], cwd: Path) -> str:
         [sys.executable, "-m", "premium_calc", *CALC], check=True, capture_output=True, env=env, cwd=cwd
     )
     text = done.stdout.decode("utf-8").splitlines()
-    return "\n".join(line for line in text if line[:1] not in "┏┃┡│├└") + "\n"
+    return "\n".join(line for line in text if not line.startswith(tuple("┏┃┡│├└"))) + "\n"
 
 
 #: Where one calc's CPU time goes, phase by phase, in a fresh process (warm cache).
